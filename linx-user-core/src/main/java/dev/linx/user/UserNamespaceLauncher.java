@@ -1,0 +1,113 @@
+package dev.linx.user;
+
+import dev.linx.user.internal.launch.ParkSpec;
+import dev.linx.user.internal.sys.Credentials;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Starts workloads in fresh user namespaces with a fixed {@link MapSetup}: park, write the maps, proceed.
+ *
+ * <p>When the setup maps uid 0 inside, the workload runs as uid 0 and gid 0 inside, with the capabilities root has in
+ * its own namespace. With the {@linkplain MapSetup#rootless() rootless} default that needs no privilege at all. When
+ * the JVM is privileged and the setup maps root inside to other host ids (say {@code 0 -> 1000}), the child is started
+ * as those host ids before it creates its namespace, so that it is the mapped root inside rather than an unmapped
+ * 65534.
+ *
+ * <pre>{@code
+ * UserNamespaceLauncher launcher =
+ *         new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
+ * Process id = launcher.start(List.of("id", "-u"));
+ * new String(id.getInputStream().readAllBytes());   // "0\n"
+ * }</pre>
+ */
+public final class UserNamespaceLauncher {
+
+    private final UserNamespaceOperations operations;
+    private final MapSetup defaults;
+    private final Set<Namespace> namespaces;
+    private final ParkSpec.HostIds rootIds;
+
+    /**
+     * A launcher that creates a user namespace only.
+     *
+     * @throws InvalidMappingException when the defaults are invalid
+     */
+    public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults) {
+        this(operations, defaults, Set.of(Namespace.USER));
+    }
+
+    /**
+     * A launcher that creates the given namespaces ({@link Namespace#USER} is added when left out).
+     *
+     * @throws InvalidMappingException when the defaults are invalid
+     */
+    public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Set<Namespace> namespaces) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.defaults = Objects.requireNonNull(defaults, "defaults").validate();
+        EnumSet<Namespace> all = EnumSet.of(Namespace.USER);
+        all.addAll(Objects.requireNonNull(namespaces, "namespaces"));
+        this.namespaces = Set.copyOf(all);
+        this.rootIds = hostIdsForRoot(defaults, Credentials.current());
+    }
+
+    /**
+     * Parks {@code argv}, applies the defaults, and lets it run. If the maps cannot be written, the child is killed
+     * and reaped and the {@link UserNamespaceException} is rethrown.
+     *
+     * @return the running workload
+     */
+    public Process start(List<String> argv) {
+        ParkedProcess.Builder builder = ParkedProcess.builder(argv).namespaces(namespaces);
+        if (rootIds != null) {
+            builder.hostIdentity(rootIds.uid(), rootIds.gid());
+        }
+        try (ParkedProcess child = builder.start()) {
+            operations.setupMaps(child.hostPid(), defaults);
+            return child.proceed();
+        }
+    }
+
+    /** Parks {@code argv} in this launcher's namespaces, for callers who write their own maps. */
+    public ParkedProcess park(List<String> argv) {
+        return ParkedProcess.start(argv, namespaces);
+    }
+
+    /** The setup {@link #start(List)} writes. */
+    public MapSetup defaults() {
+        return defaults;
+    }
+
+    /** The namespaces each child is started in. */
+    public Set<Namespace> namespaces() {
+        return namespaces;
+    }
+
+    /**
+     * The host ids the child must have for root inside to be mapped, when they differ from the JVM's and the JVM may
+     * take them; {@code null} to keep the JVM's.
+     */
+    private static ParkSpec.HostIds hostIdsForRoot(MapSetup setup, Credentials self) {
+        long uid = outsideOf(setup.uid(), 0).orElse(self.euid());
+        long gid = outsideOf(setup.gid(), 0).orElse(self.egid());
+        boolean differs = uid != self.euid() || gid != self.egid();
+        return differs && self.canChangeIds() ? new ParkSpec.HostIds(uid, gid) : null;
+    }
+
+    private static OptionalLong outsideOf(List<IdMapping> map, long inside) {
+        for (IdMapping m : map) {
+            if (inside >= m.inside() && inside <= m.lastInside()) {
+                return OptionalLong.of(m.outside() + (inside - m.inside()));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "UserNamespaceLauncher[defaults=" + defaults + ", namespaces=" + namespaces + "]";
+    }
+}

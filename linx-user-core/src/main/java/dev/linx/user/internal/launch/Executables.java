@@ -1,0 +1,56 @@
+package dev.linx.user.internal.launch;
+
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Finds programs the way {@code execvp(3)} does, so that a missing one is reported before any child exists. */
+final class Executables {
+
+    /** Searched after PATH, for the helpers only: a service's PATH is often minimal. */
+    private static final String SYSTEM_DIRECTORIES = "/usr/bin:/bin:/usr/sbin:/sbin";
+
+    private Executables() {
+    }
+
+    /** A helper program from util-linux or the base system, or a clear error naming the package. */
+    static String requireHelper(String name) {
+        String path = System.getenv("PATH");
+        String searched = (path == null ? "" : path + ":") + SYSTEM_DIRECTORIES;
+        return find(name, searched).map(Path::toString).orElseThrow(() -> new UncheckedIOException(
+                new FileNotFoundException("'" + name + "' not found on " + searched + ": install util-linux")));
+    }
+
+    /** Checks that a workload's argv[0] names an executable, as the child's {@code exec} will look it up. */
+    static void requireWorkload(String program, String path) {
+        if (find(program, path == null ? "" : path).isEmpty()) {
+            throw new UncheckedIOException(new FileNotFoundException(
+                    "no executable '" + program + "'" + (program.contains("/") ? "" : " on PATH " + path)));
+        }
+    }
+
+    private static Optional<Path> find(String program, String searchPath) {
+        try {
+            if (program.contains("/")) {
+                Path file = Path.of(program);
+                return isExecutableFile(file) ? Optional.of(file) : Optional.empty();
+            }
+            for (String directory : searchPath.split(":")) {
+                Path file = Path.of(directory.isEmpty() ? "." : directory).resolve(program);
+                if (isExecutableFile(file)) {
+                    return Optional.of(file);
+                }
+            }
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isExecutableFile(Path file) {
+        return Files.isRegularFile(file) && Files.isExecutable(file);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.linx.user.internal.launch;
+
+import dev.linx.user.Namespace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of the small external step that creates the namespaces and parks: util-linux {@code unshare}
+ * (optionally behind {@code setpriv} for another host identity) running {@code /bin/sh} with a three-step script.
+ *
+ * <p>The JVM cannot create the user namespace itself: the kernel refuses {@code unshare(CLONE_NEWUSER)} in a
+ * multithreaded process. The script runs inside the new namespaces and
+ * <ol>
+ *   <li>reports its own pid as the host sees it (read from {@code /proc/self/stat}, which resolves in the host's
+ *       procfs even inside a new PID namespace) on stdout: that is readiness;</li>
+ *   <li>blocks reading one line from stdin: that is the checkpoint; end of input instead aborts without running
+ *       anything;</li>
+ *   <li>{@code exec}s the workload, which inherits stdin, stdout and stderr, looked up on the PATH.</li>
+ * </ol>
+ * {@code $0} of the script is a per-child marker, so the parent can check in {@code /proc/<pid>/cmdline} that the pid
+ * it was told is this child and no other.
+ */
+final class HelperCommand {
+
+    /** The line the script prints at the checkpoint, followed by its host pid. */
+    static final String READY = "linx-ready ";
+
+    static final String SCRIPT = "read -r linx_pid linx_rest < /proc/self/stat"
+            + " && printf '" + READY + "%s\\n' \"$linx_pid\""
+            + " && read -r linx_go"
+            + " && exec \"$@\"";
+
+    /** Index of the marker in the parked shell's argv: {@code /bin/sh -c SCRIPT MARKER workload...}. */
+    static final int MARKER_INDEX = 3;
+
+    private HelperCommand() {
+    }
+
+    static List<String> build(ParkSpec spec, String marker) {
+        List<String> command = new ArrayList<>();
+        if (spec.hostIds() != null) {
+            command.add(Executables.requireHelper("setpriv"));
+            command.add("--reuid=" + spec.hostIds().uid());
+            command.add("--regid=" + spec.hostIds().gid());
+            command.add("--clear-groups");
+        }
+        command.add(Executables.requireHelper("unshare"));
+        for (Namespace namespace : Namespace.values()) {
+            if (spec.namespaces().contains(namespace)) {
+                command.add(flag(namespace));
+            }
+        }
+        if (spec.namespaces().contains(Namespace.PID)) {
+            // The first child in a PID namespace must be forked; kill it if unshare dies, so no parked child is
+            // ever orphaned.
+            command.add("--fork");
+            command.add("--kill-child");
+        }
+        command.add("--");
+        command.add("/bin/sh");
+        command.add("-c");
+        command.add(SCRIPT);
+        command.add(marker);
+        command.addAll(spec.argv());
+        return command;
+    }
+
+    private static String flag(Namespace namespace) {
+        return switch (namespace) {
+            case USER -> "--user";
+            case MOUNT -> "--mount";
+            case PID -> "--pid";
+            case UTS -> "--uts";
+            case IPC -> "--ipc";
+            case NET -> "--net";
+            case CGROUP -> "--cgroup";
+        };
+    }
+}

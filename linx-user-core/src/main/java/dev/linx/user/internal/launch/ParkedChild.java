@@ -1,0 +1,295 @@
+package dev.linx.user.internal.launch;
+
+import dev.linx.user.internal.procfs.PinnedDir;
+import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.Syscalls;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A child started through the {@link HelperCommand}, held at the checkpoint until {@link #proceed()} or
+ * {@link #close()}.
+ *
+ * <p>Pid safety: the pid the child reports is opened as a {@code /proc/<pid>} directory and checked against the
+ * child's per-child marker before it is {@linkplain PinnedDir pinned}; from then on every verb given that pid, and the
+ * kill in {@link #close()}, go through that descriptor and so reach this child or nothing.
+ */
+public final class ParkedChild {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final int MAX_READY_LINE = 64;
+    private static final int MAX_HELPER_MESSAGE = 4096;
+    private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(5);
+
+    private enum State { PARKED, PROCEEDED, CLOSED }
+
+    private final Process process;
+    private final long hostPid;
+    private final PinnedDir pin;
+    private State state = State.PARKED;
+
+    private ParkedChild(Process process, long hostPid, PinnedDir pin) {
+        this.process = process;
+        this.hostPid = hostPid;
+        this.pin = pin;
+    }
+
+    /**
+     * Starts the helper and returns once the child sits at the checkpoint in its new namespaces.
+     *
+     * @throws UncheckedIOException when the helper cannot be started, fails, or is not ready in time; no process is
+     *         left behind
+     */
+    public static ParkedChild park(ParkSpec spec) {
+        String marker = "linx-parked-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        List<String> command = HelperCommand.build(spec, marker);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(spec.environment());
+        Executables.requireWorkload(spec.argv().getFirst(), builder.environment().get("PATH"));
+        if (spec.directory() != null) {
+            builder.directory(spec.directory().toFile());
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the namespace helper " + command.getFirst(), e);
+        }
+        PinnedDir pin = null;
+        try {
+            long pid = awaitReady(process, spec.readinessTimeout());
+            pin = pinAndVerify(pid, marker);
+            return new ParkedChild(process, pid, pin);
+        } catch (RuntimeException | Error e) {
+            destroyAndReap(process, pin);
+            throw e;
+        }
+    }
+
+    /** The child's pid as the host sees it: the one for {@code /proc/<pid>} writes. */
+    public long hostPid() {
+        return hostPid;
+    }
+
+    /**
+     * Releases the child: it {@code exec}s the workload, which runs with the stdin, stdout and stderr of the returned
+     * process.
+     *
+     * @throws IllegalStateException when the child already proceeded or was closed
+     */
+    public synchronized Process proceed() {
+        if (state != State.PARKED) {
+            throw new IllegalStateException("the child has already " + (state == State.PROCEEDED ? "proceeded" : "been closed"));
+        }
+        // From here on the pid is an ordinary running process: unpin before the workload can run.
+        pin.close();
+        try {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            state = State.CLOSED;
+            destroyAndReap(process, null);
+            throw new UncheckedIOException("the parked child " + hostPid + " died before it could proceed", e);
+        }
+        state = State.PROCEEDED;
+        return process;
+    }
+
+    /** Kills and reaps the child if it never proceeded; leaves a released workload alone. Idempotent. */
+    public synchronized void close() {
+        if (state == State.PARKED) {
+            state = State.CLOSED;
+            destroyAndReap(process, pin);
+        }
+    }
+
+    private static long awaitReady(Process process, Duration timeout) {
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        // A pipe read cannot be interrupted or timed out; a virtual thread does it so the caller can be both.
+        Thread.ofVirtual().name("linx-park-ready").start(() -> {
+            try {
+                ready.complete(readLine(process.getInputStream()));
+            } catch (Throwable t) {
+                ready.completeExceptionally(t);
+            }
+        });
+        String line;
+        try {
+            line = ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new InterruptedIOException(
+                    "interrupted while waiting for the child to reach the checkpoint"));
+        } catch (TimeoutException e) {
+            throw new UncheckedIOException(new IOException(
+                    "the child did not reach the checkpoint within " + timeout));
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException(new IOException("could not read the child's readiness", e.getCause()));
+        }
+        if (line == null || !line.startsWith(HelperCommand.READY)) {
+            throw helperFailure(process, line);
+        }
+        try {
+            long pid = Long.parseLong(line.substring(HelperCommand.READY.length()).strip());
+            if (pid <= 0) {
+                throw new NumberFormatException("not positive");
+            }
+            return pid;
+        } catch (NumberFormatException e) {
+            throw helperFailure(process, line);
+        }
+    }
+
+    /** One line from the helper's stdout, or {@code null} at end of input; reads no byte past the newline. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() >= MAX_READY_LINE) {
+                break;
+            }
+            line.write(b);
+        }
+        return b == -1 && line.size() == 0 ? null : line.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static UncheckedIOException helperFailure(Process process, String line) {
+        String status = "";
+        String message;
+        if (line == null) {
+            message = "";
+            // End of output: the helper is exiting; its stderr says why (unshare's own words, for humans only).
+            waitFor(process, EXIT_AFTER_KILL);
+            if (!process.isAlive()) {
+                status = " (exit status " + process.exitValue() + ")";
+                message = readQuietly(process.getErrorStream());
+            }
+        } else {
+            message = "unexpected output '" + line + "'";
+        }
+        return new UncheckedIOException(new IOException("the namespace helper failed before the checkpoint" + status
+                + (message.isEmpty() ? "" : ": " + message)));
+    }
+
+    private static PinnedDir pinAndVerify(long pid, String marker) {
+        try (Syscalls sys = Syscalls.open()) {
+            int dirfd = sys.open("/proc/" + pid, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
+            boolean pinned = false;
+            try {
+                int cmdline = sys.openat(dirfd, "cmdline", LibC.O_RDONLY | LibC.O_CLOEXEC);
+                byte[] args;
+                try {
+                    args = sys.readAll(cmdline, 64 * 1024);
+                } finally {
+                    sys.close(cmdline);
+                }
+                if (!marker.equals(argument(args, HelperCommand.MARKER_INDEX))) {
+                    throw new UncheckedIOException(new IOException(
+                            "the parked child vanished before it was pinned: pid " + pid + " is another process"));
+                }
+                PinnedDir pin = PinnedDir.pin(pid, dirfd);
+                pinned = true;
+                return pin;
+            } finally {
+                if (!pinned) {
+                    sys.close(dirfd);
+                }
+            }
+        } catch (ErrnoException e) {
+            throw new UncheckedIOException(new IOException(
+                    "the parked child vanished before it was pinned (errno " + e.errno() + " on /proc/" + pid + ")"));
+        }
+    }
+
+    private static String argument(byte[] cmdline, int index) {
+        int start = 0;
+        for (int i = 0; i < index; i++) {
+            while (start < cmdline.length && cmdline[start] != 0) {
+                start++;
+            }
+            start++;
+        }
+        if (start >= cmdline.length) {
+            return null;
+        }
+        int end = start;
+        while (end < cmdline.length && cmdline[end] != 0) {
+            end++;
+        }
+        return new String(cmdline, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Kills the child and reaps everything the helper started. The pinned child is signalled through its descriptor;
+     * with a PID namespace, unshare then reaps it and exits by itself, so no zombie is left for init.
+     */
+    private static void destroyAndReap(Process process, PinnedDir pin) {
+        if (pin != null) {
+            boolean signalled = pin.kill();
+            pin.close();
+            if (signalled) {
+                waitFor(process, EXIT_AFTER_KILL);
+            }
+        }
+        process.destroyForcibly();
+        waitFor(process, null);
+        closeQuietly(process.getOutputStream());
+        closeQuietly(process.getInputStream());
+        closeQuietly(process.getErrorStream());
+    }
+
+    /** Waits for the process to exit, at most {@code limit} ({@code null}: no limit), keeping an interrupt pending. */
+    private static void waitFor(Process process, Duration limit) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (limit == null) {
+                        process.waitFor();
+                    } else {
+                        process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS);
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String readQuietly(InputStream in) {
+        try {
+            return new String(in.readNBytes(MAX_HELPER_MESSAGE), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable stream) {
+        try {
+            stream.close();
+        } catch (Exception e) {
+            // Nothing more to release: the process is gone.
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.linx.user.internal.maps;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.InvalidMappingException;
+import dev.linx.user.InvalidMappingException.Reason;
+import dev.linx.user.internal.sys.LibC;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * The kernel's rules for a whole map ({@code map_write} in {@code kernel/user_namespace.c}), checked before any write
+ * so that a caller mistake never reaches {@code /proc}.
+ */
+public final class MapRules {
+
+    /** {@code UID_GID_MAP_MAX_EXTENTS}: the most lines one map may have. */
+    public static final int MAX_EXTENTS = 340;
+
+    /** The kernel refuses a write of a page or more ({@code count >= PAGE_SIZE}). */
+    public static final int MAX_BYTES = LibC.pageSize() - 1;
+
+    private MapRules() {
+    }
+
+    /**
+     * Checks a map and renders it for the single write.
+     *
+     * @param map the entries
+     * @param kind {@code "uid"} or {@code "gid"}, for the message
+     * @return the text to write, in one {@code write(2)}
+     * @throws InvalidMappingException for the first rule the map breaks
+     */
+    public static byte[] checkAndRender(List<IdMapping> map, String kind) {
+        if (map == null || map.isEmpty()) {
+            throw new InvalidMappingException(Reason.EMPTY_MAP, "bad " + kind + " map: empty");
+        }
+        if (map.size() > MAX_EXTENTS) {
+            throw new InvalidMappingException(Reason.TOO_MANY_EXTENTS, "bad " + kind + " map: " + map.size()
+                    + " entries, the kernel accepts at most " + MAX_EXTENTS);
+        }
+        for (int i = 0; i < map.size(); i++) {
+            if (map.get(i) == null) {
+                throw new InvalidMappingException(Reason.BAD_ENTRY, "bad " + kind + " map: entry " + i + " is null");
+            }
+        }
+        checkNoOverlap(map, kind, "inside", IdMapping::inside, IdMapping::lastInside);
+        checkNoOverlap(map, kind, "outside", IdMapping::outside, IdMapping::lastOutside);
+        byte[] text = MapText.render(map);
+        if (text.length > MAX_BYTES) {
+            throw new InvalidMappingException(Reason.MAP_TOO_LONG, "bad " + kind + " map: its text is " + text.length
+                    + " bytes, the kernel accepts at most " + MAX_BYTES + " in one write");
+        }
+        return text;
+    }
+
+    /**
+     * An immutable copy of a map, refusing null entries.
+     *
+     * @throws InvalidMappingException with reason {@code BAD_ENTRY} for a null entry
+     */
+    public static List<IdMapping> copyOf(List<IdMapping> map, String kind) {
+        for (int i = 0; i < map.size(); i++) {
+            if (map.get(i) == null) {
+                throw new InvalidMappingException(Reason.BAD_ENTRY, "bad " + kind + " map: entry " + i + " is null");
+            }
+        }
+        return List.copyOf(map);
+    }
+
+    private static void checkNoOverlap(List<IdMapping> map, String kind, String side,
+            ToLongFunction<IdMapping> first, ToLongFunction<IdMapping> last) {
+        if (map.size() < 2) {
+            return;
+        }
+        List<IdMapping> sorted = new ArrayList<>(map);
+        sorted.sort(Comparator.comparingLong(first));
+        for (int i = 1; i < sorted.size(); i++) {
+            IdMapping previous = sorted.get(i - 1);
+            IdMapping current = sorted.get(i);
+            if (first.applyAsLong(current) <= last.applyAsLong(previous)) {
+                throw new InvalidMappingException(Reason.OVERLAPPING_RANGES, "bad " + kind + " map: " + previous
+                        + " and " + current + " overlap " + side);
+            }
+        }
+    }
+}

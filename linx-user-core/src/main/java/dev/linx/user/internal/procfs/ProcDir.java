@@ -1,0 +1,97 @@
+package dev.linx.user.internal.procfs;
+
+import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.Syscalls;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code /proc/<pid>} directory one verb works in: every file of the verb is opened relative to it, so all of a
+ * verb's steps reach the same process. Borrowed from a {@link PinnedDir} when the pid is a parked child, opened for
+ * the verb otherwise.
+ */
+final class ProcDir implements AutoCloseable {
+
+    private static final int ESRCH = 3;
+    private static final int DIR_FLAGS = LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC;
+    private static final int MAX_READ = 64 * 1024;
+
+    private final Syscalls sys;
+    private final int fd;
+    private final PinnedDir pinned;
+
+    private ProcDir(Syscalls sys, int fd, PinnedDir pinned) {
+        this.sys = sys;
+        this.fd = fd;
+        this.pinned = pinned;
+    }
+
+    /** Opens the directory of a pid, through its pin when it has one. */
+    static ProcDir open(Syscalls sys, long pid) throws ErrnoException {
+        PinnedDir pin = PinnedDir.lookup(pid);
+        if (pin != null) {
+            int pinnedFd = pin.acquire();
+            if (pinnedFd >= 0) {
+                return new ProcDir(sys, pinnedFd, pin);
+            }
+        }
+        return new ProcDir(sys, sys.open("/proc/" + pid, DIR_FLAGS), null);
+    }
+
+    /**
+     * Opens the directory of the process a handle names, refusing with {@code ESRCH} when that process is gone, even
+     * if its pid now belongs to another process.
+     */
+    static ProcDir open(Syscalls sys, ProcessHandle process) throws ErrnoException {
+        if (!process.isAlive()) {
+            throw new ErrnoException("open", ESRCH);
+        }
+        ProcDir dir = open(sys, process.pid());
+        // The handle's process was alive before the open and is the pid's process after it (same start time), so it
+        // held the pid throughout: the descriptor is its directory.
+        boolean same = ProcessHandle.of(process.pid()).map(process::equals).orElse(false);
+        if (!same) {
+            dir.close();
+            throw new ErrnoException("open", ESRCH);
+        }
+        return dir;
+    }
+
+    /** Writes a file of the directory in exactly one {@code write(2)} at offset 0 of a fresh descriptor. */
+    void write(String name, byte[] text) throws ErrnoException {
+        int file = sys.openat(fd, name, LibC.O_WRONLY | LibC.O_CLOEXEC);
+        try {
+            sys.write(file, text);
+        } finally {
+            sys.close(file);
+        }
+    }
+
+    /** Reads a whole file of the directory as ASCII text. */
+    String read(String name) throws ErrnoException {
+        int file = sys.openat(fd, name, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        try {
+            return new String(sys.readAll(file, MAX_READ), StandardCharsets.US_ASCII);
+        } finally {
+            sys.close(file);
+        }
+    }
+
+    /** Reads a file for a hint; {@code null} when it cannot be read. */
+    String readQuietly(String name) {
+        try {
+            return read(name);
+        } catch (ErrnoException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pinned != null) {
+            pinned.release();
+        } else {
+            sys.close(fd);
+        }
+    }
+}

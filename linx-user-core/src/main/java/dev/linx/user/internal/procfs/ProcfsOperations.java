@@ -1,0 +1,212 @@
+package dev.linx.user.internal.procfs;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.InvalidMappingException;
+import dev.linx.user.MapSetup;
+import dev.linx.user.Operation;
+import dev.linx.user.SetgroupsPolicy;
+import dev.linx.user.SetgroupsState;
+import dev.linx.user.UserNamespaceException;
+import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.internal.maps.MapRules;
+import dev.linx.user.internal.maps.MapText;
+import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.Syscalls;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The verbs on the real procfs: validate, render, then one {@code write(2)} per file, relative to one open
+ * {@code /proc/<pid>} directory per call.
+ */
+public final class ProcfsOperations implements UserNamespaceOperations {
+
+    /** The shared, stateless instance. */
+    public static final ProcfsOperations INSTANCE = new ProcfsOperations();
+
+    private static final byte[] DENY = "deny".getBytes(StandardCharsets.US_ASCII);
+    private static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
+
+    private ProcfsOperations() {
+    }
+
+    @Override
+    public boolean isSupported() {
+        return Files.exists(SELF_UID_MAP);
+    }
+
+    @Override
+    public List<IdMapping> readUidMap(long pid) {
+        return MapText.parseMap(read(Target.of(pid), Operation.READ_UID_MAP));
+    }
+
+    @Override
+    public List<IdMapping> readUidMap(ProcessHandle process) {
+        return MapText.parseMap(read(Target.of(process), Operation.READ_UID_MAP));
+    }
+
+    @Override
+    public List<IdMapping> readGidMap(long pid) {
+        return MapText.parseMap(read(Target.of(pid), Operation.READ_GID_MAP));
+    }
+
+    @Override
+    public List<IdMapping> readGidMap(ProcessHandle process) {
+        return MapText.parseMap(read(Target.of(process), Operation.READ_GID_MAP));
+    }
+
+    @Override
+    public SetgroupsState readSetgroups(long pid) {
+        return setgroupsState(read(Target.of(pid), Operation.READ_SETGROUPS));
+    }
+
+    @Override
+    public SetgroupsState readSetgroups(ProcessHandle process) {
+        return setgroupsState(read(Target.of(process), Operation.READ_SETGROUPS));
+    }
+
+    @Override
+    public void setUidMap(long pid, List<IdMapping> map) {
+        writeMap(Target.of(pid), Operation.SET_UID_MAP, map);
+    }
+
+    @Override
+    public void setUidMap(ProcessHandle process, List<IdMapping> map) {
+        writeMap(Target.of(process), Operation.SET_UID_MAP, map);
+    }
+
+    @Override
+    public void setGidMap(long pid, List<IdMapping> map) {
+        writeMap(Target.of(pid), Operation.SET_GID_MAP, map);
+    }
+
+    @Override
+    public void setGidMap(ProcessHandle process, List<IdMapping> map) {
+        writeMap(Target.of(process), Operation.SET_GID_MAP, map);
+    }
+
+    @Override
+    public void denySetgroups(long pid) {
+        deny(Target.of(pid));
+    }
+
+    @Override
+    public void denySetgroups(ProcessHandle process) {
+        deny(Target.of(process));
+    }
+
+    @Override
+    public void setupMaps(long pid, MapSetup setup) {
+        setup(Target.of(pid), setup);
+    }
+
+    @Override
+    public void setupMaps(ProcessHandle process, MapSetup setup) {
+        setup(Target.of(process), setup);
+    }
+
+    private static String read(Target target, Operation operation) {
+        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
+            try {
+                return dir.read(file(operation));
+            } catch (ErrnoException e) {
+                throw rejection(target, operation, e, dir, null);
+            }
+        }
+    }
+
+    private static void writeMap(Target target, Operation operation, List<IdMapping> map) {
+        byte[] text = MapRules.checkAndRender(map, kind(operation));
+        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
+            write(target, dir, operation, text, map);
+        }
+    }
+
+    private static void deny(Target target) {
+        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, Operation.DENY_SETGROUPS)) {
+            write(target, dir, Operation.DENY_SETGROUPS, DENY, null);
+        }
+    }
+
+    private static void setup(Target target, MapSetup setup) {
+        Objects.requireNonNull(setup, "setup");
+        byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
+        byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
+        boolean deny = setup.setgroups() == SetgroupsPolicy.DENY;
+        Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
+        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
+            if (deny) {
+                write(target, dir, Operation.DENY_SETGROUPS, DENY, null);
+            }
+            write(target, dir, Operation.SET_UID_MAP, uid, setup.uid());
+            write(target, dir, Operation.SET_GID_MAP, gid, setup.gid());
+        }
+    }
+
+    private static ProcDir openDir(Syscalls sys, Target target, Operation operation) {
+        try {
+            return target.open(sys);
+        } catch (ErrnoException e) {
+            throw rejection(target, operation, e, null, null);
+        }
+    }
+
+    private static void write(Target target, ProcDir dir, Operation operation, byte[] text, List<IdMapping> map) {
+        try {
+            dir.write(file(operation), text);
+        } catch (ErrnoException e) {
+            throw rejection(target, operation, e, dir, map);
+        }
+    }
+
+    private static UserNamespaceException rejection(Target target, Operation operation, ErrnoException failure,
+            ProcDir dir, List<IdMapping> attempted) {
+        Path path = Path.of("/proc/" + target.pid() + "/" + file(operation));
+        String hint = RejectionHints.hint(operation, failure.errno(), dir, attempted);
+        return new UserNamespaceException(operation, path, failure.errno(), hint);
+    }
+
+    private static SetgroupsState setgroupsState(String text) {
+        return switch (text.strip()) {
+            case "allow" -> SetgroupsState.ALLOW;
+            case "deny" -> SetgroupsState.DENY;
+            default -> throw new IllegalStateException("unexpected setgroups content: '" + text.strip() + "'");
+        };
+    }
+
+    private static String file(Operation operation) {
+        return switch (operation) {
+            case SET_UID_MAP, READ_UID_MAP -> "uid_map";
+            case SET_GID_MAP, READ_GID_MAP -> "gid_map";
+            case DENY_SETGROUPS, READ_SETGROUPS -> "setgroups";
+        };
+    }
+
+    private static String kind(Operation operation) {
+        return operation == Operation.SET_UID_MAP ? "uid" : "gid";
+    }
+
+    /** The process a call targets: a pid, or a handle whose identity is checked when its directory is opened. */
+    private record Target(long pid, ProcessHandle handle) {
+
+        static Target of(long pid) {
+            if (pid <= 0) {
+                throw new InvalidMappingException(InvalidMappingException.Reason.NOT_A_PID,
+                        "not a pid: " + pid + " (a pid is a positive number)");
+            }
+            return new Target(pid, null);
+        }
+
+        static Target of(ProcessHandle process) {
+            Objects.requireNonNull(process, "process");
+            return new Target(process.pid(), process);
+        }
+
+        ProcDir open(Syscalls sys) throws ErrnoException {
+            return handle == null ? ProcDir.open(sys, pid) : ProcDir.open(sys, handle);
+        }
+    }
+}
