@@ -1,0 +1,85 @@
+package dev.linx.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Test helpers that ask the real kernel: procfs reads, namespace identities, leftover children. */
+final class Kernel {
+
+    private Kernel() {
+    }
+
+    static boolean isRoot() {
+        return "0".equals(field(ProcessHandle.current().pid(), "Uid").split("\\s+")[1]);
+    }
+
+    /** The namespace a process is in, e.g. {@code user:[4026531837]}. */
+    static String namespace(long pid, String kind) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + kind)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A field of {@code /proc/<pid>/status}, without its name, e.g. {@code "0\t0\t0\t0"} for {@code Uid}. */
+    static String field(long pid, String name) {
+        try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/" + pid + "/status"))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith(name + ":")) {
+                    return line.substring(name.length() + 1).strip();
+                }
+            }
+            throw new AssertionError("no " + name + " in /proc/" + pid + "/status");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The argv of a process, as the kernel shows it. */
+    static List<String> cmdline(long pid) throws IOException {
+        byte[] bytes = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+        List<String> args = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                args.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return args;
+    }
+
+    static boolean exists(long pid) {
+        return Files.exists(Path.of("/proc/" + pid));
+    }
+
+    /** Everything the workload printed on stdout, after it exited with status 0. */
+    static String output(Process process) throws IOException, InterruptedException {
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("workload exited").isTrue();
+        assertThat(process.exitValue()).as("exit status; stderr: " + err).isZero();
+        return out;
+    }
+
+    /** No process started by this JVM is still alive. */
+    static void assertNoChildLeft() {
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(Kernel::describe))
+                .as("processes left behind").isEmpty();
+    }
+
+    private static String describe(ProcessHandle p) {
+        return p.pid() + " " + p.info().commandLine().orElse("?");
+    }
+}

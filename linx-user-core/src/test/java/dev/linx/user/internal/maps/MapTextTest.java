@@ -1,0 +1,38 @@
+package dev.linx.user.internal.maps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linx.user.IdMapping;
+import org.junit.jupiter.api.Test;
+
+class MapTextTest {
+
+    @Test
+    void parsesTheKernelsPaddedFormat() {
+        String text = "         0       1000          1\n         1     100000      65535\n";
+        assertThat(MapText.parseMap(text))
+                .containsExactly(IdMapping.of(0, 1000, 1), IdMapping.of(1, 100000, 65535));
+    }
+
+    @Test
+    void anEmptyFileIsAnEmptyMap() {
+        assertThat(MapText.parseMap("")).isEmpty();
+    }
+
+    @Test
+    void malformedLinesAreSkippedAndWellFormedOnesKept() {
+        String text = "0 1000 1\nfuture extension\n\n1 2 3 4\n5 6\n2 2000 1\n0 0 0\n";
+        assertThat(MapText.parseMap(text)).containsExactly(IdMapping.of(0, 1000, 1), IdMapping.of(2, 2000, 1));
+    }
+
+    @Test
+    void aLastLineWithoutNewlineIsKept() {
+        assertThat(MapText.parseMap("0 1000 1")).containsExactly(IdMapping.of(0, 1000, 1));
+    }
+
+    @Test
+    void renderingThenParsingRoundTrips() {
+        var map = MapRulesTest.identityEntries(340);
+        assertThat(MapText.parseMap(new String(MapText.render(map)))).isEqualTo(map);
+    }
+}
