@@ -22,7 +22,9 @@ import java.util.List;
  *
  * <p>Every verb refuses a pid that is not positive ({@link InvalidMappingException.Reason#NOT_A_PID}). The overloads
  * taking a {@link ProcessHandle} also refuse, with {@link Errno#ESRCH}, a handle whose process is gone, even if its pid
- * has been reused since.
+ * has been reused since. They tell processes apart by pid and start time, which the kernel records in clock ticks
+ * (usually 10 ms): a pid reused within the same tick cannot be told apart. A {@link ParkedProcess} has no such limit:
+ * its pid is pinned to the child for as long as it is parked.
  */
 public interface UserNamespaceOperations {
 
@@ -120,7 +122,9 @@ public interface UserNamespaceOperations {
 
     /** {@link #setupMaps(long, MapSetup)} for the process a handle names, refusing a handle whose process is gone. */
     default void setupMaps(ProcessHandle process, MapSetup setup) {
-        setupMaps(alivePid(process, Operation.SET_UID_MAP, "uid_map"), setup);
+        boolean deny = setup == null || setup.setgroups() == SetgroupsPolicy.DENY;
+        setupMaps(deny ? alivePid(process, Operation.DENY_SETGROUPS, "setgroups")
+                : alivePid(process, Operation.SET_UID_MAP, "uid_map"), setup);
     }
 
     /**

@@ -82,4 +82,35 @@ final class Kernel {
     private static String describe(ProcessHandle p) {
         return p.pid() + " " + p.info().commandLine().orElse("?");
     }
+
+    /** Starts a process in a fresh user namespace of its own on exactly {@code pid}, steering ns_last_pid. */
+    static Process startOnPid(long pid) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Long.toString(pid - 1));
+            Process p = new ProcessBuilder("unshare", "--user", "sleep", "30").start();
+            if (p.pid() == pid) {
+                awaitOwnUserNamespace(p);
+                return p;
+            }
+            p.destroyForcibly().waitFor();
+        }
+        throw new AssertionError("could not start a process on pid " + pid);
+    }
+
+    /** Waits until unshare has created the impostor's namespace: an unpinned write would then succeed on it. */
+    static void awaitOwnUserNamespace(Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (namespace(p.pid(), "user").equals(namespace(ProcessHandle.current().pid(), "user"))) {
+            assertThat(System.nanoTime()).as("impostor in its own namespace").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (exists(pid)) {
+            assertThat(System.nanoTime()).as("pid " + pid + " reaped").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
 }

@@ -150,6 +150,27 @@ class ParkedProcessTest {
     }
 
     @Test
+    void aReadinessTimeoutKillsAndReapsTheChild() {
+        assertThatThrownBy(() -> ParkedProcess.builder(List.of("true")).readinessTimeout(Duration.ofNanos(1)).start())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("did not reach the checkpoint within");
+    }
+
+    @Test
+    void anInterruptWhileWaitingKillsAndReapsTheChildAndStaysPending() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> ParkedProcess.start(List.of("true"), Set.of()))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasCauseInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessage("interrupted while waiting for the child to reach the checkpoint");
+            assertThat(Thread.currentThread().isInterrupted()).as("interrupt still pending").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void closeIsIdempotent() {
         ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of());
         child.close();
@@ -234,8 +255,8 @@ class ParkedProcessTest {
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of())) {
             long pid = child.hostPid();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            awaitGone(pid);
-            Process impostor = startOnPid(pid);
+            Kernel.awaitGone(pid);
+            Process impostor = Kernel.startOnPid(pid);
             try {
                 assertThat(impostor.pid()).isEqualTo(pid);
                 assertThatThrownBy(() -> ops.setUidMap(pid, MapSetup.rootless().uid()))
@@ -246,37 +267,6 @@ class ParkedProcessTest {
             } finally {
                 impostor.destroyForcibly().waitFor();
             }
-        }
-    }
-
-    /** Starts a process in a fresh user namespace of its own on exactly {@code pid}, steering ns_last_pid. */
-    private static Process startOnPid(long pid) throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Long.toString(pid - 1));
-            Process p = new ProcessBuilder("unshare", "--user", "sleep", "30").start();
-            if (p.pid() == pid) {
-                awaitOwnUserNamespace(p);
-                return p;
-            }
-            p.destroyForcibly().waitFor();
-        }
-        throw new AssertionError("could not start a process on pid " + pid);
-    }
-
-    /** Waits until unshare has created the impostor's namespace: an unpinned write would then succeed on it. */
-    private static void awaitOwnUserNamespace(Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Kernel.namespace(p.pid(), "user").equals(Kernel.namespace(SELF, "user"))) {
-            assertThat(System.nanoTime()).as("impostor in its own namespace").isLessThan(deadline);
-            Thread.sleep(1);
-        }
-    }
-
-    private static void awaitGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Kernel.exists(pid)) {
-            assertThat(System.nanoTime()).as("pid " + pid + " reaped").isLessThan(deadline);
-            Thread.sleep(5);
         }
     }
 }

@@ -92,6 +92,15 @@ class RootlessFlowTest {
         assertThat(lines.get(1)).isEqualTo("children-left 0");
     }
 
+    @Test
+    void aHelperThatFailsBeforeTheCheckpointIsReportedAndLeavesNothingBehind() throws Exception {
+        // Without CAP_SETUID, setpriv cannot take another host identity: the helper exits before readiness.
+        List<String> lines = probe("host-identity");
+        assertThat(lines.getFirst()).startsWith("helper-failed the namespace helper failed before the checkpoint")
+                .contains("exit status");
+        assertThat(lines.get(1)).isEqualTo("children-left 0");
+    }
+
     private static List<String> probe(String scenario) throws Exception {
         List<String> command = new ArrayList<>();
         if (Kernel.isRoot()) {

@@ -25,6 +25,7 @@ public final class RootlessProbe {
             case "gid-without-deny" -> gidWithoutDeny();
             case "multi-range" -> multiRange();
             case "other-uid" -> otherUid();
+            case "host-identity" -> hostIdentity();
             default -> throw new IllegalArgumentException(args[0]);
         };
         System.out.println(result);
@@ -66,6 +67,14 @@ public final class RootlessProbe {
             return "accepted";
         } catch (UserNamespaceException e) {
             return describe(e);
+        }
+    }
+
+    private static String hostIdentity() {
+        try (ParkedProcess child = ParkedProcess.builder(List.of("true")).hostIdentity(1000, 1000).start()) {
+            return "started " + child.hostPid();
+        } catch (java.io.UncheckedIOException e) {
+            return "helper-failed " + e.getMessage();
         }
     }
 

@@ -379,5 +379,32 @@ class UserNamespaceOperationsTest {
             assertThat(e.operation()).isEqualTo(Operation.SET_UID_MAP);
             assertThat(e.path()).isEqualTo(Path.of("/proc/" + handle.pid() + "/uid_map"));
         }
+
+        @Test
+        void aHandleIsNotFooledByAProcessThatReusedItsPid() throws Exception {
+            assumeThat(Kernel.isRoot()).as("steering the next pid through ns_last_pid needs root").isTrue();
+            Process original = new ProcessBuilder("unshare", "--user", "sleep", "30").start();
+            ProcessHandle handle = original.toHandle();
+            original.destroyForcibly().waitFor();
+            Kernel.awaitGone(handle.pid());
+            Thread.sleep(30); // a handle tells processes apart by start time, recorded in 10 ms clock ticks
+            Process impostor = Kernel.startOnPid(handle.pid());
+            try {
+                UserNamespaceException e = rejection(() -> ops.setUidMap(handle, OWN_UID));
+                assertThat(e.errno()).isEqualTo(Errno.ESRCH);
+                assertThat(ops.readUidMap(impostor.pid())).as("the impostor's map").isEmpty();
+            } finally {
+                impostor.destroyForcibly().waitFor();
+            }
+        }
+
+        @Test
+        void aDeadHandleIsReportedAtTheFirstStepOfSetupMaps() throws Exception {
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            UserNamespaceException e = rejection(() -> ops.setupMaps(gone.toHandle(), MapSetup.rootless()));
+            assertThat(e.errno()).isEqualTo(Errno.ESRCH);
+            assertThat(e.operation()).isEqualTo(Operation.DENY_SETGROUPS);
+        }
     }
 }

@@ -134,13 +134,13 @@ public final class ParkedChild {
             line = ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new InterruptedIOException(
-                    "interrupted while waiting for the child to reach the checkpoint"));
+            String message = "interrupted while waiting for the child to reach the checkpoint";
+            throw new UncheckedIOException(message, new InterruptedIOException(message));
         } catch (TimeoutException e) {
-            throw new UncheckedIOException(new IOException(
-                    "the child did not reach the checkpoint within " + timeout));
+            throw failure("the child did not reach the checkpoint within " + timeout);
         } catch (ExecutionException e) {
-            throw new UncheckedIOException(new IOException("could not read the child's readiness", e.getCause()));
+            throw new UncheckedIOException("could not read the child's readiness",
+                    new IOException(e.getCause()));
         }
         if (line == null || !line.startsWith(HelperCommand.READY)) {
             throw helperFailure(process, line);
@@ -183,8 +183,8 @@ public final class ParkedChild {
         } else {
             message = "unexpected output '" + line + "'";
         }
-        return new UncheckedIOException(new IOException("the namespace helper failed before the checkpoint" + status
-                + (message.isEmpty() ? "" : ": " + message)));
+        return failure("the namespace helper failed before the checkpoint" + status
+                + (message.isEmpty() ? "" : ": " + message));
     }
 
     private static PinnedDir pinAndVerify(long pid, String marker) {
@@ -200,8 +200,7 @@ public final class ParkedChild {
                     sys.close(cmdline);
                 }
                 if (!marker.equals(argument(args, HelperCommand.MARKER_INDEX))) {
-                    throw new UncheckedIOException(new IOException(
-                            "the parked child vanished before it was pinned: pid " + pid + " is another process"));
+                    throw failure("the parked child vanished before it was pinned: pid " + pid + " is another process");
                 }
                 PinnedDir pin = PinnedDir.pin(pid, dirfd);
                 pinned = true;
@@ -212,9 +211,13 @@ public final class ParkedChild {
                 }
             }
         } catch (ErrnoException e) {
-            throw new UncheckedIOException(new IOException(
-                    "the parked child vanished before it was pinned (errno " + e.errno() + " on /proc/" + pid + ")"));
+            throw failure("the parked child vanished before it was pinned (errno " + e.errno() + " on /proc/" + pid
+                    + ")");
         }
+    }
+
+    private static UncheckedIOException failure(String message) {
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     private static String argument(byte[] cmdline, int index) {
