@@ -3,6 +3,8 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static dev.linx.user.Expect.invalid;
+import static dev.linx.user.Expect.rejection;
 
 import dev.linx.user.InvalidMappingException.Reason;
 import java.nio.file.Path;
@@ -41,24 +43,6 @@ class UserNamespaceOperationsTest {
     void closeChildren() {
         children.forEach(ParkedProcess::close);
         Kernel.assertNoChildLeft();
-    }
-
-    private static UserNamespaceException rejection(Runnable call) {
-        try {
-            call.run();
-        } catch (UserNamespaceException e) {
-            return e;
-        }
-        throw new AssertionError("the kernel accepted the call");
-    }
-
-    private static Reason invalid(Runnable call) {
-        try {
-            call.run();
-        } catch (InvalidMappingException e) {
-            return e.reason();
-        }
-        throw new AssertionError("the input was accepted");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.linx.user.internal.maps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.linx.user.Expect.invalid;
 
 import dev.linx.user.IdMapping;
 import dev.linx.user.InvalidMappingException;
@@ -15,15 +16,6 @@ import org.junit.jupiter.api.Test;
 
 class MapRulesTest {
 
-    private static Reason reasonOf(Runnable call) {
-        try {
-            call.run();
-        } catch (InvalidMappingException e) {
-            return e.reason();
-        }
-        throw new AssertionError("no InvalidMappingException");
-    }
-
     @Test
     void rendersCompactLinesInOrder() {
         byte[] text = MapRules.checkAndRender(List.of(IdMapping.of(0, 1000, 1), IdMapping.of(1, 100000, 65535)), "uid");
@@ -32,17 +24,17 @@ class MapRulesTest {
 
     @Test
     void anEmptyMapIsRefused() {
-        assertThat(reasonOf(() -> MapRules.checkAndRender(List.of(), "uid"))).isEqualTo(Reason.EMPTY_MAP);
+        assertThat(invalid(() -> MapRules.checkAndRender(List.of(), "uid"))).isEqualTo(Reason.EMPTY_MAP);
     }
 
     @Test
     void aNullMapIsRefusedAsEmpty() {
-        assertThat(reasonOf(() -> MapRules.checkAndRender(null, "uid"))).isEqualTo(Reason.EMPTY_MAP);
+        assertThat(invalid(() -> MapRules.checkAndRender(null, "uid"))).isEqualTo(Reason.EMPTY_MAP);
     }
 
     @Test
     void aNullEntryIsABadEntry() {
-        assertThat(reasonOf(() -> MapRules.checkAndRender(Arrays.asList(IdMapping.of(0, 0, 1), null), "gid")))
+        assertThat(invalid(() -> MapRules.checkAndRender(Arrays.asList(IdMapping.of(0, 0, 1), null), "gid")))
                 .isEqualTo(Reason.BAD_ENTRY);
     }
 
@@ -65,7 +57,7 @@ class MapRulesTest {
     @Test
     void overlapIsFoundWhateverTheOrder() {
         var map = List.of(IdMapping.of(50, 0, 1), IdMapping.of(0, 1000, 100));
-        assertThat(reasonOf(() -> MapRules.checkAndRender(map, "uid"))).isEqualTo(Reason.OVERLAPPING_RANGES);
+        assertThat(invalid(() -> MapRules.checkAndRender(map, "uid"))).isEqualTo(Reason.OVERLAPPING_RANGES);
     }
 
     @Test
@@ -81,7 +73,7 @@ class MapRulesTest {
 
     @Test
     void threeHundredFortyOneEntriesAreTooMany() {
-        assertThat(reasonOf(() -> MapRules.checkAndRender(identityEntries(341), "uid")))
+        assertThat(invalid(() -> MapRules.checkAndRender(identityEntries(341), "uid")))
                 .isEqualTo(Reason.TOO_MANY_EXTENTS);
     }
 
@@ -92,7 +84,7 @@ class MapRulesTest {
         for (long i = 0; i < 200; i++) {
             map.add(IdMapping.of(4_000_000_000L + i * 1_000_000L, 4_000_000_000L + i * 1_000_000L, 1_000_000));
         }
-        assertThat(reasonOf(() -> MapRules.checkAndRender(map, "uid"))).isEqualTo(Reason.MAP_TOO_LONG);
+        assertThat(invalid(() -> MapRules.checkAndRender(map, "uid"))).isEqualTo(Reason.MAP_TOO_LONG);
     }
 
     @Test
