@@ -2,6 +2,7 @@ package dev.linx.user;
 
 import dev.linx.user.internal.launch.ParkSpec;
 import dev.linx.user.internal.launch.ParkedChild;
+import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -35,16 +36,24 @@ import java.util.Set;
  * child die and its pid be reused, those verbs fail with {@link Errno#ENOENT} or {@link Errno#ESRCH} rather than reach
  * the other process.
  *
+ * <p>Always close it. One that becomes unreachable while still parked is killed and reaped when the garbage collector
+ * finds it, so that a forgotten child is not left parked until the JVM exits.
+ *
  * <p>Errors: no checked exceptions. A helper that is missing, fails, or is not ready in time is an
  * {@link java.io.UncheckedIOException}, as is an interrupt while waiting (the interrupt stays pending); in every such
  * case no process is left behind.
  */
 public final class ParkedProcess implements AutoCloseable {
 
+    /** Runs on a virtual thread: no platform thread is kept for it. */
+    private static final Cleaner CLEANER = Cleaner.create(Thread.ofVirtual().name("linx-parked-cleaner").factory());
+
     private final ParkedChild child;
+    private final Cleaner.Cleanable cleanable;
 
     private ParkedProcess(ParkedChild child) {
         this.child = child;
+        this.cleanable = CLEANER.register(this, child::close);
     }
 
     /**
@@ -84,7 +93,7 @@ public final class ParkedProcess implements AutoCloseable {
     /** Kills and reaps the child if it never proceeded; after {@link #proceed()} it leaves the workload alone. */
     @Override
     public void close() {
-        child.close();
+        cleanable.clean();
     }
 
     @Override

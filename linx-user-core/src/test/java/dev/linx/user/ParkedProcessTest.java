@@ -171,6 +171,21 @@ class ParkedProcessTest {
     }
 
     @Test
+    void aForgottenParkedChildIsKilledAndReapedOnceUnreachable() throws Exception {
+        long pid = parkAndForget();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Kernel.exists(pid) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(Kernel.exists(pid)).as("forgotten child " + pid).isFalse();
+    }
+
+    private static long parkAndForget() {
+        return ParkedProcess.start(List.of("true"), Set.of()).hostPid();
+    }
+
+    @Test
     void closeIsIdempotent() {
         ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of());
         child.close();
