@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Finds programs the way {@code execvp(3)} does, so that a missing one is reported before any child exists. */
 final class Executables {
@@ -16,12 +17,22 @@ final class Executables {
     private Executables() {
     }
 
+    /** Where each helper was found; a JVM's environment cannot change, so neither can the answer. */
+    private static final ConcurrentHashMap<String, String> HELPERS = new ConcurrentHashMap<>();
+
     /** A helper program from util-linux or the base system, or a clear error naming the package. */
     static String requireHelper(String name) {
+        String found = HELPERS.get(name);
+        if (found != null) {
+            return found;
+        }
         String path = System.getenv("PATH");
         String searched = (path == null ? "" : path + ":") + SYSTEM_DIRECTORIES;
-        return find(name, searched).map(Path::toString).orElseThrow(() -> new UncheckedIOException(
+        // A missing helper is not remembered: it may be installed while the JVM runs.
+        found = find(name, searched).map(Path::toString).orElseThrow(() -> new UncheckedIOException(
                 new FileNotFoundException("'" + name + "' not found on " + searched + ": install util-linux")));
+        HELPERS.put(name, found);
+        return found;
     }
 
     /** Checks that a workload's argv[0] names an executable, as the child's {@code exec} will look it up. */

@@ -4,6 +4,7 @@ import dev.linx.user.IdMapping;
 import dev.linx.user.Operation;
 import dev.linx.user.internal.sys.Credentials;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Names the kernel rule a rejection most likely broke, from the errno, the target's current state and the caller's
@@ -42,8 +43,8 @@ final class RejectionHints {
 
     private static String permissionHint(Operation operation, ProcDir dir, List<IdMapping> attempted) {
         return switch (operation) {
-            case SET_UID_MAP -> mapHint("uid", dir, attempted, Credentials.CAP_SETUID, Credentials.current().euid());
-            case SET_GID_MAP -> mapHint("gid", dir, attempted, Credentials.CAP_SETGID, Credentials.current().egid());
+            case SET_UID_MAP -> mapHint("uid", dir, attempted, Credentials.CAP_SETUID);
+            case SET_GID_MAP -> mapHint("gid", dir, attempted, Credentials.CAP_SETGID);
             case DENY_SETGROUPS -> written(dir, "gid_map")
                     ? "setgroups can only be denied before gid_map is written: deny first, then write the maps"
                     : "the writer needs privilege over the target's user namespace (it must own the namespace or hold"
@@ -52,12 +53,13 @@ final class RejectionHints {
         };
     }
 
-    private static String mapHint(String kind, ProcDir dir, List<IdMapping> attempted, int capability, long ownId) {
+    private static String mapHint(String kind, ProcDir dir, List<IdMapping> attempted, int capability) {
         if (written(dir, kind + "_map")) {
             return kind + "_map is write-once and this namespace's map is already written: plan the whole map in one"
                     + " call";
         }
         Credentials credentials = Credentials.current();
+        long ownId = kind.equals("uid") ? credentials.euid() : credentials.egid();
         if (!credentials.has(capability)) {
             if (kind.equals("gid") && "allow".equals(strip(dir == null ? null : dir.readQuietly("setgroups")))) {
                 return "an unprivileged writer must deny setgroups before writing gid_map (SetgroupsPolicy.DENY)";
@@ -66,7 +68,7 @@ final class RejectionHints {
                     && attempted.getFirst().outside() == ownId;
             if (!ownIdOnly) {
                 return "an unprivileged writer may map only its own effective " + kind + " (" + ownId + "), as one"
-                        + " entry of length 1: ranges and other ids need CAP_SET" + kind.toUpperCase(java.util.Locale.ROOT)
+                        + " entry of length 1: ranges and other ids need CAP_SET" + kind.toUpperCase(Locale.ROOT)
                         + " over the parent namespace, or new" + kind + "map(1)";
             }
             return "an unprivileged writer must have the effective uid of the namespace's creator";
