@@ -29,8 +29,8 @@ final class Executables {
         String path = System.getenv("PATH");
         String searched = (path == null ? "" : path + ":") + SYSTEM_DIRECTORIES;
         // A missing helper is not remembered: it may be installed while the JVM runs.
-        found = find(name, searched).map(Path::toString).orElseThrow(() -> new UncheckedIOException(
-                new FileNotFoundException("'" + name + "' not found on " + searched + ": install util-linux")));
+        found = find(name, searched).map(Path::toString).orElseThrow(
+                () -> notFound("'" + name + "' not found on " + searched + ": install util-linux"));
         HELPERS.put(name, found);
         return found;
     }
@@ -38,9 +38,12 @@ final class Executables {
     /** Checks that a workload's argv[0] names an executable, as the child's {@code exec} will look it up. */
     static void requireWorkload(String program, String path) {
         if (find(program, path == null ? "" : path).isEmpty()) {
-            throw new UncheckedIOException(new FileNotFoundException(
-                    "no executable '" + program + "'" + (program.contains("/") ? "" : " on PATH " + path)));
+            throw notFound("no executable '" + program + "'" + (program.contains("/") ? "" : " on PATH " + path));
         }
+    }
+
+    private static UncheckedIOException notFound(String message) {
+        return new UncheckedIOException(message, new FileNotFoundException(message));
     }
 
     private static Optional<Path> find(String program, String searchPath) {
