@@ -8,7 +8,8 @@ import java.util.Locale;
  * <pre>{@code
  * catch (UserNamespaceException e) {
  *     if (e.operation() == Operation.SET_GID_MAP) { ... }
- *     e.operation().label();   // "set_gid_map", as in the exception message and metric tags
+ *     e.operation().label();      // "set_gid_map", as in the exception message and metric tags
+ *     e.operation().fileName();   // "gid_map"
  * }
  * }</pre>
  */
@@ -31,5 +32,14 @@ public enum Operation {
     /** The lower-case name used in messages and metric tags, e.g. {@code set_uid_map}. */
     public String label() {
         return label;
+    }
+
+    /** The file under {@code /proc/<pid>/} the step works on: {@code uid_map}, {@code gid_map} or {@code setgroups}. */
+    public String fileName() {
+        return switch (this) {
+            case SET_UID_MAP, READ_UID_MAP -> "uid_map";
+            case SET_GID_MAP, READ_GID_MAP -> "gid_map";
+            case DENY_SETGROUPS, READ_SETGROUPS -> "setgroups";
+        };
     }
 }

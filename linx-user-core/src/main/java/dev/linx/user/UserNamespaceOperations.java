@@ -92,39 +92,38 @@ public interface UserNamespaceOperations {
 
     /** {@link #readUidMap(long)} for the process a handle names, refusing a handle whose process is gone. */
     default List<IdMapping> readUidMap(ProcessHandle process) {
-        return readUidMap(alivePid(process, Operation.READ_UID_MAP, "uid_map"));
+        return readUidMap(alivePid(process, Operation.READ_UID_MAP));
     }
 
     /** {@link #readGidMap(long)} for the process a handle names, refusing a handle whose process is gone. */
     default List<IdMapping> readGidMap(ProcessHandle process) {
-        return readGidMap(alivePid(process, Operation.READ_GID_MAP, "gid_map"));
+        return readGidMap(alivePid(process, Operation.READ_GID_MAP));
     }
 
     /** {@link #readSetgroups(long)} for the process a handle names, refusing a handle whose process is gone. */
     default SetgroupsState readSetgroups(ProcessHandle process) {
-        return readSetgroups(alivePid(process, Operation.READ_SETGROUPS, "setgroups"));
+        return readSetgroups(alivePid(process, Operation.READ_SETGROUPS));
     }
 
     /** {@link #setUidMap(long, List)} for the process a handle names, refusing a handle whose process is gone. */
     default void setUidMap(ProcessHandle process, List<IdMapping> map) {
-        setUidMap(alivePid(process, Operation.SET_UID_MAP, "uid_map"), map);
+        setUidMap(alivePid(process, Operation.SET_UID_MAP), map);
     }
 
     /** {@link #setGidMap(long, List)} for the process a handle names, refusing a handle whose process is gone. */
     default void setGidMap(ProcessHandle process, List<IdMapping> map) {
-        setGidMap(alivePid(process, Operation.SET_GID_MAP, "gid_map"), map);
+        setGidMap(alivePid(process, Operation.SET_GID_MAP), map);
     }
 
     /** {@link #denySetgroups(long)} for the process a handle names, refusing a handle whose process is gone. */
     default void denySetgroups(ProcessHandle process) {
-        denySetgroups(alivePid(process, Operation.DENY_SETGROUPS, "setgroups"));
+        denySetgroups(alivePid(process, Operation.DENY_SETGROUPS));
     }
 
     /** {@link #setupMaps(long, MapSetup)} for the process a handle names, refusing a handle whose process is gone. */
     default void setupMaps(ProcessHandle process, MapSetup setup) {
         boolean deny = setup == null || setup.setgroups() == SetgroupsPolicy.DENY;
-        setupMaps(deny ? alivePid(process, Operation.DENY_SETGROUPS, "setgroups")
-                : alivePid(process, Operation.SET_UID_MAP, "uid_map"), setup);
+        setupMaps(alivePid(process, deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP), setup);
     }
 
     /**
@@ -133,9 +132,9 @@ public interface UserNamespaceOperations {
      *
      * @throws UserNamespaceException with {@link Errno#ESRCH} when the process is gone
      */
-    private static long alivePid(ProcessHandle process, Operation operation, String file) {
+    private static long alivePid(ProcessHandle process, Operation operation) {
         if (!process.isAlive()) {
-            throw new UserNamespaceException(operation, Path.of("/proc/" + process.pid() + "/" + file),
+            throw new UserNamespaceException(operation, Path.of("/proc/" + process.pid() + "/" + operation.fileName()),
                     Errno.ESRCH.code(), "the process is gone");
         }
         return process.pid();

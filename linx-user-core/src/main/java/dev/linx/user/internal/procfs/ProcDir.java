@@ -1,5 +1,6 @@
 package dev.linx.user.internal.procfs;
 
+import dev.linx.user.Errno;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class ProcDir implements AutoCloseable {
 
-    private static final int ESRCH = 3;
     private static final int DIR_FLAGS = LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC;
     private static final int MAX_READ = 64 * 1024;
 
@@ -44,7 +44,7 @@ final class ProcDir implements AutoCloseable {
      */
     static ProcDir open(Syscalls sys, ProcessHandle process) throws ErrnoException {
         if (!process.isAlive()) {
-            throw new ErrnoException("open", ESRCH);
+            throw new ErrnoException("open", Errno.ESRCH.code());
         }
         ProcDir dir = open(sys, process.pid());
         // The handle's process was alive before the open and is the pid's process after it (same start time), so it
@@ -52,7 +52,7 @@ final class ProcDir implements AutoCloseable {
         boolean same = ProcessHandle.of(process.pid()).map(process::equals).orElse(false);
         if (!same) {
             dir.close();
-            throw new ErrnoException("open", ESRCH);
+            throw new ErrnoException("open", Errno.ESRCH.code());
         }
         return dir;
     }

@@ -111,7 +111,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     private static String read(Target target, Operation operation) {
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
             try {
-                return dir.read(file(operation));
+                return dir.read(operation.fileName());
             } catch (ErrnoException e) {
                 throw rejection(target, operation, e, dir, null);
             }
@@ -156,7 +156,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     private static void write(Target target, ProcDir dir, Operation operation, byte[] text, List<IdMapping> map) {
         try {
-            dir.write(file(operation), text);
+            dir.write(operation.fileName(), text);
         } catch (ErrnoException e) {
             throw rejection(target, operation, e, dir, map);
         }
@@ -164,7 +164,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     private static UserNamespaceException rejection(Target target, Operation operation, ErrnoException failure,
             ProcDir dir, List<IdMapping> attempted) {
-        Path path = Path.of("/proc/" + target.pid() + "/" + file(operation));
+        Path path = Path.of("/proc/" + target.pid() + "/" + operation.fileName());
         String hint = RejectionHints.hint(operation, failure.errno(), dir, attempted);
         return new UserNamespaceException(operation, path, failure.errno(), hint);
     }
@@ -174,14 +174,6 @@ public final class ProcfsOperations implements UserNamespaceOperations {
             case "allow" -> SetgroupsState.ALLOW;
             case "deny" -> SetgroupsState.DENY;
             default -> throw new IllegalStateException("unexpected setgroups content: '" + text.strip() + "'");
-        };
-    }
-
-    private static String file(Operation operation) {
-        return switch (operation) {
-            case SET_UID_MAP, READ_UID_MAP -> "uid_map";
-            case SET_GID_MAP, READ_GID_MAP -> "gid_map";
-            case DENY_SETGROUPS, READ_SETGROUPS -> "setgroups";
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.linx.user.internal.procfs;
 
+import dev.linx.user.Errno;
 import dev.linx.user.IdMapping;
 import dev.linx.user.Operation;
 import dev.linx.user.internal.sys.Credentials;
@@ -12,12 +13,6 @@ import java.util.Locale;
  */
 final class RejectionHints {
 
-    private static final int EPERM = 1;
-    private static final int ENOENT = 2;
-    private static final int ESRCH = 3;
-    private static final int EACCES = 13;
-    private static final int EINVAL = 22;
-
     private RejectionHints() {
     }
 
@@ -28,7 +23,7 @@ final class RejectionHints {
      * @param attempted the map that was being written, or {@code null}
      */
     static String hint(Operation operation, int errno, ProcDir dir, List<IdMapping> attempted) {
-        return switch (errno) {
+        return switch (Errno.fromCode(errno)) {
             case ENOENT, ESRCH -> "the process does not exist (any more): it exited, never existed, or its pid now"
                     + " belongs to another process";
             case EACCES -> "this process may not open the file: the target must run as this process's user, or this"
