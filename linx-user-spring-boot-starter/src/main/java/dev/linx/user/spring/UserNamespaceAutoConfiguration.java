@@ -1,0 +1,91 @@
+package dev.linx.user.spring;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.InvalidMappingException;
+import dev.linx.user.MapSetup;
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.UserNamespaces;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * Auto-configures the core beans: {@link UserNamespaceOperations} (the procfs verbs) and a
+ * {@link UserNamespaceLauncher} that writes the {@code linx.user.*} maps for every workload it starts.
+ *
+ * <p>Off when {@code linx.user.enabled=false}, on a host that is not Linux, and on a kernel without user namespaces
+ * (with a log line saying which). Each bean backs off when the application defines its own.
+ *
+ * <pre>{@code
+ * @RestController
+ * class Sandbox {
+ *     private final UserNamespaceLauncher launcher;
+ *     Sandbox(UserNamespaceLauncher launcher) { this.launcher = launcher; }
+ *     @PostMapping("/run") String run() throws Exception {
+ *         return new String(launcher.start(List.of("id")).getInputStream().readAllBytes());
+ *     }
+ * }
+ * }</pre>
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
+@Conditional(OnUserNamespaceSupportCondition.class)
+@EnableConfigurationProperties(UserNamespaceProperties.class)
+public final class UserNamespaceAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    UserNamespaceOperations userNamespaceOperations() {
+        return UserNamespaces.operations();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UserNamespaceLauncher userNamespaceLauncher(UserNamespaceOperations operations,
+            UserNamespaceProperties properties) {
+        return new UserNamespaceLauncher(operations, checkedDefaults(properties), properties.namespaceSet());
+    }
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static StringToIdMappingConverter linxUserStringToIdMappingConverter() {
+        return new StringToIdMappingConverter();
+    }
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static StringToSetgroupsPolicyConverter linxUserStringToSetgroupsPolicyConverter() {
+        return new StringToSetgroupsPolicyConverter();
+    }
+
+    /**
+     * Each map is checked on its own, against the other map's known-good rootless default, so that the failure can
+     * name the one property at fault.
+     */
+    static MapSetup checkedDefaults(UserNamespaceProperties properties) {
+        MapSetup setup = properties.toMapSetup();
+        MapSetup rootless = MapSetup.rootless();
+        check("linx.user.uid-map", setup.uid(), () -> MapSetup.of(setup.uid(), rootless.gid()).validate());
+        check("linx.user.gid-map", setup.gid(), () -> MapSetup.of(rootless.uid(), setup.gid()).validate());
+        return setup;
+    }
+
+    private static void check(String property, List<IdMapping> map, Runnable validation) {
+        try {
+            validation.run();
+        }
+        catch (InvalidMappingException ex) {
+            String value = map.stream()
+                    .map(e -> e.inside() + ":" + e.outside() + ":" + e.length())
+                    .collect(Collectors.joining(", ", "[", "]"));
+            throw new InvalidUserNamespacePropertyException(property, value, ex);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.linx.user.spring;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.MapSetup;
+import dev.linx.user.Namespace;
+import dev.linx.user.SetgroupsPolicy;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code linx.user.*} properties: whether the starter is on, and the maps the auto-configured
+ * {@link dev.linx.user.UserNamespaceLauncher} writes for every workload.
+ *
+ * <pre>{@code
+ * linx:
+ *   user:
+ *     uid-map: ["0:1000:1", "1:100000:65536"]      # or objects: - {inside: 0, outside: 1000, length: 1}
+ *     gid-map: ["0:1000:1"]
+ *     setgroups: deny
+ * }</pre>
+ *
+ * <p>Entries are checked when they are bound and the maps as a whole before the context finishes starting, so a bad
+ * value stops start-up with a failure analysis rather than failing at first use.
+ */
+@ConfigurationProperties("linx.user")
+public class UserNamespaceProperties {
+
+    /**
+     * Whether to auto-configure linx-user: the operations and launcher beans, the userns endpoint, the userns health
+     * contributor and the linx.user meters.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Uid map written for each workload the launcher starts, as "inside:outside:length" entries or objects with inside,
+     * outside and length. Empty means the rootless default: 0 inside is the application's own effective uid, length 1.
+     */
+    private List<IdMapping> uidMap = new ArrayList<>();
+
+    /**
+     * Gid map written for each workload the launcher starts, as "inside:outside:length" entries or objects with inside,
+     * outside and length. Empty means the rootless default: 0 inside is the application's own effective gid, length 1.
+     */
+    private List<IdMapping> gidMap = new ArrayList<>();
+
+    /**
+     * Whether the launcher writes "deny" to /proc/<pid>/setgroups before the maps. Unprivileged applications need
+     * "deny"; "skip" is for applications with CAP_SETGID that want workloads to keep setgroups(2).
+     */
+    private SetgroupsPolicy setgroups = SetgroupsPolicy.DENY;
+
+    /**
+     * Namespaces the launcher creates for each workload. The user namespace is always created, listed or not.
+     */
+    private Set<Namespace> namespaces = new LinkedHashSet<>(Set.of(Namespace.USER));
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public List<IdMapping> getUidMap() {
+        return this.uidMap;
+    }
+
+    public void setUidMap(List<IdMapping> uidMap) {
+        this.uidMap = uidMap;
+    }
+
+    public List<IdMapping> getGidMap() {
+        return this.gidMap;
+    }
+
+    public void setGidMap(List<IdMapping> gidMap) {
+        this.gidMap = gidMap;
+    }
+
+    public SetgroupsPolicy getSetgroups() {
+        return this.setgroups;
+    }
+
+    public void setSetgroups(SetgroupsPolicy setgroups) {
+        this.setgroups = setgroups;
+    }
+
+    public Set<Namespace> getNamespaces() {
+        return this.namespaces;
+    }
+
+    public void setNamespaces(Set<Namespace> namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    /**
+     * The configured maps as a setup, with the rootless default for a map left empty. Not validated: see
+     * {@link MapSetup#validate()}.
+     */
+    MapSetup toMapSetup() {
+        MapSetup rootless = MapSetup.rootless();
+        List<IdMapping> uid = isEmpty(this.uidMap) ? rootless.uid() : this.uidMap;
+        List<IdMapping> gid = isEmpty(this.gidMap) ? rootless.gid() : this.gidMap;
+        return new MapSetup(uid, gid, this.setgroups);
+    }
+
+    Set<Namespace> namespaceSet() {
+        EnumSet<Namespace> all = EnumSet.of(Namespace.USER);
+        if (this.namespaces != null) {
+            all.addAll(this.namespaces);
+        }
+        return all;
+    }
+
+    private static boolean isEmpty(List<IdMapping> map) {
+        return map == null || map.isEmpty();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.linx.user.spring;
+
+import dev.linx.user.InvalidMappingException;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.Ordered;
+
+/**
+ * Explains a bad {@code linx.user.*} value: which property, the value given, the rule it breaks and how to write it.
+ * Ordered before Spring Boot's generic binding analysis, whose action ("update your configuration") names no fix.
+ */
+final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+    private static final String PREFIX = "linx.user.";
+
+    @Override
+    public FailureAnalysis analyze(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidUserNamespacePropertyException invalid) {
+                InvalidMappingException error = invalid.mappingError();
+                return analysis(invalid.property(), invalid.value(),
+                        error.getMessage() + " (" + error.reason() + ")", t);
+            }
+            if (t instanceof BindException bind && bind.getName().toString().startsWith(PREFIX)) {
+                ConfigurationProperty property = bind.getProperty();
+                String name = property != null ? property.getName().toString() : bind.getName().toString();
+                String value = property != null ? String.valueOf(property.getValue()) : "(not set)";
+                return analysis(name, value, rootMessage(bind), t);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    private static FailureAnalysis analysis(String property, String value, String problem, Throwable cause) {
+        String description = "Invalid value for '" + property + "': " + value + "\n\nReason: " + problem;
+        return new FailureAnalysis(description, action(property), cause);
+    }
+
+    private static String action(String property) {
+        String key = property.startsWith(PREFIX) ? property.substring(PREFIX.length()) : property;
+        if (key.startsWith("uid-map") || key.startsWith("gid-map")) {
+            String map = key.startsWith("uid") ? "linx.user.uid-map" : "linx.user.gid-map";
+            return "Write each " + map + " entry as 'inside:outside:length' (for example '0:1000:1') or as an object "
+                    + "with inside, outside and length. Ids are 0..4294967294, length is at least 1, a range may end "
+                    + "at 4294967295 at most, ranges may not overlap inside or outside, and a map has at most 340 "
+                    + "entries. Remove " + map + " to get the rootless default (0 inside -> the application's own id).";
+        }
+        if (key.startsWith("setgroups")) {
+            return "Set linx.user.setgroups to 'deny' (the default, required for unprivileged applications) or 'skip'.";
+        }
+        if (key.startsWith("namespaces")) {
+            return "List linx.user.namespaces from: user, mount, pid, uts, ipc, net, cgroup.";
+        }
+        return "Check " + property + " against the linx-user configuration reference (docs/configuration.md).";
+    }
+
+    private static String rootMessage(Throwable failure) {
+        String message = failure.getMessage();
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof InvalidMappingException invalid) {
+                return invalid.getMessage() + " (" + invalid.reason() + ")";
+            }
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.linx.user.spring.actuate;
+
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configures the {@code userns} actuator endpoint when Spring Boot Actuator is present. Whether it is reachable
+ * over HTTP or JMX is up to {@code management.endpoints.*.exposure} and {@code management.endpoint.userns.access},
+ * as for every endpoint.
+ *
+ * <pre>{@code
+ * management.endpoints.web.exposure.include=health,userns
+ * }</pre>
+ */
+@AutoConfiguration(after = UserNamespaceAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
+public final class UserNamespaceEndpointAutoConfiguration {
+
+    /** Nested so that the endpoint condition is only read once actuator is known to be present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(UserNamespaceEndpoint.class)
+    @ConditionalOnBean(UserNamespaceOperations.class)
+    static final class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        UserNamespaceEndpoint userNamespaceEndpoint(UserNamespaceOperations operations,
+                ObjectProvider<UserNamespaceLauncher> launcher) {
+            UserNamespaceLauncher available = launcher.getIfAvailable();
+            return new UserNamespaceEndpoint(operations, available != null ? available.defaults() : null);
+        }
+    }
+}

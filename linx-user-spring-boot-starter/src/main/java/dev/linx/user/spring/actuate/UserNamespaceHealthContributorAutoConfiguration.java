@@ -1,0 +1,40 @@
+package dev.linx.user.spring.actuate;
+
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configures the {@code userns} health contributor when Spring Boot's health support is present; switch it off
+ * with {@code management.health.userns.enabled=false}.
+ *
+ * <pre>{@code
+ * $ curl localhost:8080/actuator/health/userns
+ * }</pre>
+ */
+@AutoConfiguration(after = UserNamespaceAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
+public final class UserNamespaceHealthContributorAutoConfiguration {
+
+    /** Nested so that the health condition is only read once the health classes are known to be present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEnabledHealthIndicator("userns")
+    @ConditionalOnBean(UserNamespaceLauncher.class)
+    static final class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "usernsHealthIndicator")
+        UserNamespaceHealthIndicator usernsHealthIndicator(UserNamespaceLauncher launcher) {
+            return new UserNamespaceHealthIndicator(launcher);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.linx.user.spring.metrics;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.InvalidMappingException;
+import dev.linx.user.MapSetup;
+import dev.linx.user.SetgroupsState;
+import dev.linx.user.UserNamespaceException;
+import dev.linx.user.UserNamespaceOperations;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Decorates {@link UserNamespaceOperations} with two meters, whatever implementation sits behind it:
+ * <ul>
+ * <li>{@code linx.user.rejections}, a counter tagged {@code operation} (the step the kernel refused, such as
+ * {@code set_uid_map}) and {@code errno} (such as {@code eperm}), incremented once per kernel rejection;</li>
+ * <li>{@code linx.user.operations}, a timer tagged {@code operation} (the verb called, such as {@code setup_maps})
+ * and {@code outcome} ({@code success}, {@code rejected}, {@code invalid} or {@code error}).</li>
+ * </ul>
+ * Caller mistakes ({@link InvalidMappingException}) are timed as {@code invalid} but are not rejections. No tag ever
+ * carries a pid or another unbounded value: the tag values come from enums.
+ *
+ * <pre>{@code
+ * UserNamespaceOperations ops = new MeteredUserNamespaceOperations(UserNamespaces.operations(), registry);
+ * }</pre>
+ */
+public final class MeteredUserNamespaceOperations implements UserNamespaceOperations {
+
+    static final String REJECTIONS = "linx.user.rejections";
+
+    static final String OPERATIONS = "linx.user.operations";
+
+    private final UserNamespaceOperations delegate;
+
+    private final MeterRegistry registry;
+
+    /**
+     * @param delegate the operations to measure
+     * @param registry where the meters go
+     */
+    public MeteredUserNamespaceOperations(UserNamespaceOperations delegate, MeterRegistry registry) {
+        this.delegate = delegate;
+        this.registry = registry;
+    }
+
+    /** The decorated operations. */
+    public UserNamespaceOperations delegate() {
+        return this.delegate;
+    }
+
+    @Override
+    public boolean isSupported() {
+        return this.delegate.isSupported();
+    }
+
+    @Override
+    public List<IdMapping> readUidMap(long pid) {
+        return measure(Verb.READ_UID_MAP, () -> this.delegate.readUidMap(pid));
+    }
+
+    @Override
+    public List<IdMapping> readGidMap(long pid) {
+        return measure(Verb.READ_GID_MAP, () -> this.delegate.readGidMap(pid));
+    }
+
+    @Override
+    public SetgroupsState readSetgroups(long pid) {
+        return measure(Verb.READ_SETGROUPS, () -> this.delegate.readSetgroups(pid));
+    }
+
+    @Override
+    public void setUidMap(long pid, List<IdMapping> map) {
+        measure(Verb.SET_UID_MAP, () -> {
+            this.delegate.setUidMap(pid, map);
+            return null;
+        });
+    }
+
+    @Override
+    public void setGidMap(long pid, List<IdMapping> map) {
+        measure(Verb.SET_GID_MAP, () -> {
+            this.delegate.setGidMap(pid, map);
+            return null;
+        });
+    }
+
+    @Override
+    public void denySetgroups(long pid) {
+        measure(Verb.DENY_SETGROUPS, () -> {
+            this.delegate.denySetgroups(pid);
+            return null;
+        });
+    }
+
+    @Override
+    public void setupMaps(long pid, MapSetup setup) {
+        measure(Verb.SETUP_MAPS, () -> {
+            this.delegate.setupMaps(pid, setup);
+            return null;
+        });
+    }
+
+    // The handle overloads go to the delegate's own, which may check the handle's identity more closely than a pid.
+
+    @Override
+    public List<IdMapping> readUidMap(ProcessHandle process) {
+        return measure(Verb.READ_UID_MAP, () -> this.delegate.readUidMap(process));
+    }
+
+    @Override
+    public List<IdMapping> readGidMap(ProcessHandle process) {
+        return measure(Verb.READ_GID_MAP, () -> this.delegate.readGidMap(process));
+    }
+
+    @Override
+    public SetgroupsState readSetgroups(ProcessHandle process) {
+        return measure(Verb.READ_SETGROUPS, () -> this.delegate.readSetgroups(process));
+    }
+
+    @Override
+    public void setUidMap(ProcessHandle process, List<IdMapping> map) {
+        measure(Verb.SET_UID_MAP, () -> {
+            this.delegate.setUidMap(process, map);
+            return null;
+        });
+    }
+
+    @Override
+    public void setGidMap(ProcessHandle process, List<IdMapping> map) {
+        measure(Verb.SET_GID_MAP, () -> {
+            this.delegate.setGidMap(process, map);
+            return null;
+        });
+    }
+
+    @Override
+    public void denySetgroups(ProcessHandle process) {
+        measure(Verb.DENY_SETGROUPS, () -> {
+            this.delegate.denySetgroups(process);
+            return null;
+        });
+    }
+
+    @Override
+    public void setupMaps(ProcessHandle process, MapSetup setup) {
+        measure(Verb.SETUP_MAPS, () -> {
+            this.delegate.setupMaps(process, setup);
+            return null;
+        });
+    }
+
+    private <T> T measure(Verb verb, Supplier<T> call) {
+        long start = System.nanoTime();
+        Outcome outcome = Outcome.ERROR;
+        try {
+            T result = call.get();
+            outcome = Outcome.SUCCESS;
+            return result;
+        }
+        catch (UserNamespaceException ex) {
+            outcome = Outcome.REJECTED;
+            Counter.builder(REJECTIONS)
+                .description("Kernel rejections of linx-user operations")
+                .tags(Tags.of("operation", ex.operation().label(), "errno", ex.errno().name().toLowerCase(Locale.ROOT)))
+                .register(this.registry)
+                .increment();
+            throw ex;
+        }
+        catch (InvalidMappingException ex) {
+            outcome = Outcome.INVALID;
+            throw ex;
+        }
+        finally {
+            Timer.builder(OPERATIONS)
+                .description("Calls of linx-user operations")
+                .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
+                .register(this.registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MeteredUserNamespaceOperations[" + this.delegate + "]";
+    }
+
+    /** The verbs, as {@code operation} tag values of the timer. */
+    private enum Verb {
+        READ_UID_MAP, READ_GID_MAP, READ_SETGROUPS, SET_UID_MAP, SET_GID_MAP, DENY_SETGROUPS, SETUP_MAPS;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** How a call ended, as {@code outcome} tag values. */
+    private enum Outcome {
+        SUCCESS, REJECTED, INVALID, ERROR;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+}

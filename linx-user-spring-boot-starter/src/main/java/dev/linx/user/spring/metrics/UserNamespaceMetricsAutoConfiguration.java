@@ -1,0 +1,31 @@
+package dev.linx.user.spring.metrics;
+
+import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configures the {@code linx.user.rejections} counter and {@code linx.user.operations} timer around every
+ * {@link dev.linx.user.UserNamespaceOperations} bean when Micrometer and a {@link MeterRegistry} are present.
+ *
+ * <pre>{@code
+ * $ curl -s localhost:8080/actuator/prometheus | grep linx_user_rejections
+ * linx_user_rejections_total{errno="eperm",operation="set_uid_map"} 1.0
+ * }</pre>
+ */
+@AutoConfiguration(after = UserNamespaceAutoConfiguration.class,
+        afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
+public final class UserNamespaceMetricsAutoConfiguration {
+
+    @Bean
+    static UserNamespaceOperationsMetricsPostProcessor userNamespaceOperationsMetricsPostProcessor(
+            ObjectProvider<MeterRegistry> registry) {
+        return new UserNamespaceOperationsMetricsPostProcessor(registry);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.linx.user.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+@ExtendWith(OutputCaptureExtension.class)
+class UserNamespacePropertiesFailureAnalyzerTest {
+
+    @Test
+    void aBadMapEndsStartUpWithSpringBootsFailureReportNamingThePropertyAndTheFix(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(Plain.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+
+        assertThatThrownBy(() -> application.run("--linx.user.gid-map=0:1000:0")).isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Invalid value for 'linx.user.gid-map': 0:1000:0")
+            .contains("BAD_ENTRY")
+            .contains("Write each linx.user.gid-map entry as 'inside:outside:length'");
+    }
+
+    @Test
+    void leavesOtherBindingFailuresToSpringBoot() {
+        assertThat(new UserNamespacePropertiesFailureAnalyzer().analyze(new IllegalStateException("other"))).isNull();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Plain {
+    }
+}
