@@ -1,0 +1,192 @@
+package dev.linx.user.spring.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.InvalidMappingException;
+import dev.linx.user.MapSetup;
+import dev.linx.user.Namespace;
+import dev.linx.user.ParkedProcess;
+import dev.linx.user.UserNamespaceException;
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.UserNamespaces;
+import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class UserNamespaceMetricsAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
+                UserNamespaceMetricsAutoConfiguration.class))
+        .withBean(SimpleMeterRegistry.class);
+
+    @Test
+    void meteredOperationsStandInForTheAutoConfiguredBean() {
+        this.runner.run(context -> assertThat(context.getBean(UserNamespaceOperations.class))
+            .isInstanceOf(MeteredUserNamespaceOperations.class));
+    }
+
+    @Test
+    void aKernelRejectionIsCountedOnceWithItsOperationAndErrno() {
+        this.runner.run(context -> {
+            UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                operations.setupMaps(child.hostPid(), MapSetup.rootless());
+
+                assertThatExceptionOfType(UserNamespaceException.class)
+                    .isThrownBy(() -> operations.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1))));
+            }
+
+            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.find("linx.user.rejections").counters()).hasSize(1);
+        });
+    }
+
+    @Test
+    void aFailedSetupIsCountedOnceUnderTheStepThatFailed() {
+        this.runner.run(context -> {
+            UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                operations.setGidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1)));
+
+                assertThatExceptionOfType(UserNamespaceException.class)
+                    .isThrownBy(() -> operations.setupMaps(child.hostPid(), MapSetup.rootless()));
+            }
+
+            assertThat(registry.get("linx.user.rejections").tags("operation", "deny_setgroups", "errno", "eperm")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.find("linx.user.rejections").counters()).hasSize(1);
+            assertThat(registry.get("linx.user.operations").tags("operation", "setup_maps", "outcome", "rejected")
+                .timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void readsThatTheKernelRefusesAreCountedToo() {
+        this.runner.run(context -> {
+            UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+
+            assertThatExceptionOfType(UserNamespaceException.class)
+                .isThrownBy(() -> operations.readUidMap(unusedPid()));
+
+            assertThat(context.getBean(MeterRegistry.class).get("linx.user.rejections")
+                .tags("operation", "read_uid_map", "errno", "enoent").counter().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void rejectionsThroughTheLauncherAreCounted() {
+        this.runner.withPropertyValues("linx.user.setgroups=skip").run(context -> {
+            // Root may skip setgroups and still write gid_map: this run must succeed and count nothing.
+            context.getBean(UserNamespaceLauncher.class).start(List.of("true")).waitFor();
+            assertThat(context.getBean(MeterRegistry.class).find("linx.user.rejections").counters()).isEmpty();
+            assertThat(context.getBean(MeterRegistry.class).get("linx.user.operations")
+                .tags("operation", "setup_maps", "outcome", "success").timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void callerMistakesAreTimedAsInvalidButNotCountedAsRejections() {
+        this.runner.run(context -> {
+            UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+            assertThatExceptionOfType(InvalidMappingException.class)
+                .isThrownBy(() -> operations.setUidMap(-1, List.of(IdMapping.of(0, 0, 1))));
+
+            assertThat(registry.find("linx.user.rejections").counters()).isEmpty();
+            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "invalid")
+                .timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void theApplicationsOwnOperationsBeanIsMeteredToo() {
+        this.runner.withUserConfiguration(UserOperations.class).run(context -> {
+            UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+            assertThat(operations).isInstanceOf(MeteredUserNamespaceOperations.class);
+            assertThat(((MeteredUserNamespaceOperations) operations).delegate())
+                .isSameAs(context.getBean(UserOperations.class).operations);
+        });
+    }
+
+    @Test
+    void manyRejectionsForManyPidsKeepTheMetersBoundedByOperationsAndErrnos() {
+        this.runner.run(context -> {
+            UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+            long first = unusedPid();
+            for (long pid = first; pid < first + 500; pid++) {
+                long target = pid;
+                assertThatExceptionOfType(UserNamespaceException.class)
+                    .isThrownBy(() -> operations.readGidMap(target));
+                assertThatExceptionOfType(UserNamespaceException.class)
+                    .isThrownBy(() -> operations.denySetgroups(target));
+            }
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.find("linx.user.rejections").counters()).hasSize(2);
+            assertThat(registry.find("linx.user.operations").timers()).hasSize(2);
+            assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
+                .noneSatisfy(tag -> assertThat(tag.getValue()).matches("\\d+")));
+        });
+    }
+
+    @Test
+    void notMeteredWithoutAMeterRegistry() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
+                    UserNamespaceMetricsAutoConfiguration.class))
+            .run(context -> assertThat(context.getBean(UserNamespaceOperations.class))
+                .isNotInstanceOf(MeteredUserNamespaceOperations.class));
+    }
+
+    @Test
+    void aContextWithoutMicrometerStillStarts() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
+                    UserNamespaceMetricsAutoConfiguration.class))
+            .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(UserNamespaceOperations.class))
+                    .isNotInstanceOf(MeteredUserNamespaceOperations.class);
+            });
+    }
+
+    @Test
+    void backsOffWhenDisabled() {
+        this.runner.withPropertyValues("linx.user.enabled=false").withUserConfiguration(UserOperations.class)
+            .run(context -> assertThat(context.getBean(UserNamespaceOperations.class))
+                .isNotInstanceOf(MeteredUserNamespaceOperations.class));
+    }
+
+    /** A pid above every live one: nobody has it right now. */
+    static long unusedPid() {
+        long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
+        return highest + 100_000;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserOperations {
+
+        final UserNamespaceOperations operations = UserNamespaces.operations();
+
+        @Bean
+        UserNamespaceOperations myOperations() {
+            return this.operations;
+        }
+    }
+}
