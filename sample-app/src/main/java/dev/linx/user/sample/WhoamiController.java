@@ -1,43 +1,27 @@
 package dev.linx.user.sample;
 
-import dev.linx.user.IdMapping;
-import dev.linx.user.UserNamespaceLauncher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Runs a fixed command, never one chosen by the caller, in a fresh user namespace. */
+/** HTTP for the sandbox: no request parameter reaches the command line. */
 @RestController
-class WhoamiController {
+final class WhoamiController {
 
-    private final UserNamespaceLauncher launcher;
+    private final WhoamiSandbox sandbox;
 
-    WhoamiController(UserNamespaceLauncher launcher) {
-        this.launcher = launcher;
+    WhoamiController(WhoamiSandbox sandbox) {
+        this.sandbox = sandbox;
     }
 
     @GetMapping("/whoami")
     Whoami whoami() throws IOException, InterruptedException {
-        Process id = launcher.start(List.of("id"));
-        String seen = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!id.waitFor(10, TimeUnit.SECONDS)) {
-            id.destroyForcibly();
-        }
-        return new Whoami(seen, launcher.defaults().uid().getFirst().outside(), launcher.defaults().uid(),
-                launcher.defaults().gid());
+        return this.sandbox.run();
     }
 
-    /**
-     * What the workload saw and how it was mapped.
-     *
-     * @param workload what {@code id} printed inside
-     * @param hostUid the host uid the workload really ran as
-     * @param uidMap the uid map written at the checkpoint
-     * @param gidMap the gid map written at the checkpoint
-     */
-    record Whoami(String workload, long hostUid, List<IdMapping> uidMap, List<IdMapping> gidMap) {
+    @GetMapping("/whoami/last")
+    ResponseEntity<Whoami> last() {
+        return ResponseEntity.of(this.sandbox.last());
     }
 }
