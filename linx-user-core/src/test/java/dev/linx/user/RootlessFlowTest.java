@@ -1,6 +1,7 @@
 package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,9 +81,17 @@ class RootlessFlowTest {
     }
 
     @Test
-    void aMultiRangeMapIsRefusedWithEperm() throws Exception {
+    void aMultiRangeMapWrittenDirectlyIsRefusedWithEperm() throws Exception {
         assertThat(probe("multi-range").getFirst()).startsWith("EPERM SET_UID_MAP 1 | ")
-                .contains("only its own effective uid");
+                .contains("may map only their own effective uid").endsWith("| direct");
+    }
+
+    @Test
+    void aMultiRangeMapWithoutSubordinateIdsIsRefusedByTheHelperUnderAuto() throws Exception {
+        // 65534 has no line in /etc/subuid: AUTO hands the range to newuidmap, which refuses it.
+        assumeThat(Files.isExecutable(Path.of("/usr/bin/newuidmap"))).as("newuidmap installed").isTrue();
+        assertThat(probe("multi-range-auto").getFirst()).startsWith("EPERM SET_UID_MAP 1 | ")
+                .contains("newuidmap maps only the caller's own uid").endsWith("| helper 1");
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class SubordinateProbe {
         switch (args[0]) {
             case "readiness" -> readiness(args.length > 1 ? HostReadiness.check(Path.of(args[1])) : HostReadiness.check());
             case "layout" -> layout();
+            case "park" -> park();
             case "helper-beyond-range" -> beyondRange(MappingStrategy.HELPER);
             case "direct-range" -> beyondRange(MappingStrategy.DIRECT);
             case "setgroups" -> setgroups(SetgroupsPolicy.parse(args[1]));
@@ -28,6 +29,14 @@ public final class SubordinateProbe {
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println("children-left " + ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
+    }
+
+    private static void park() {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            System.out.println("parked");
+        } catch (java.io.UncheckedIOException e) {
+            System.out.println("park-failed " + e.getMessage());
+        }
     }
 
     private static void readiness(HostReadiness readiness) {
