@@ -47,8 +47,11 @@ final class RejectionHints {
                     : "the kernel refuses a map whose ranges overlap, whose ids are out of range, or with too many"
                             + " lines or bytes for one write: fix the map";
             case EPERM -> {
-                String appArmor = appArmorHint(operation, procSys, self);
-                yield appArmor != null ? appArmor : permissionHint(operation, dir, attempted, self);
+                // A state the target shows for certain comes first; the AppArmor knob only makes a rule likely.
+                String certain = stateHint(operation, dir);
+                String appArmor = certain == null ? appArmorHint(operation, procSys, self) : null;
+                yield certain != null ? certain
+                        : appArmor != null ? appArmor : permissionHint(operation, dir, attempted, self);
             }
             default -> null;
         };
@@ -84,6 +87,16 @@ final class RejectionHints {
         }
         return "new" + kind + "map writes only into a namespace owned by the caller's user, for a live process:"
                 + " its message above names the rule it applied";
+    }
+
+    /** The hint a target's own state proves: a map already written, or setgroups after gid_map. */
+    private static String stateHint(Operation operation, ProcDir dir) {
+        return switch (operation) {
+            case SET_UID_MAP, SET_GID_MAP -> written(dir, kind(operation) + "_map") ? writeOnce(kind(operation)) : null;
+            case DENY_SETGROUPS -> written(dir, "gid_map")
+                    ? "setgroups can be denied only before gid_map is written: deny first, then write the maps" : null;
+            default -> null;
+        };
     }
 
     private static String permissionHint(Operation operation, ProcDir dir, List<IdMapping> attempted,
