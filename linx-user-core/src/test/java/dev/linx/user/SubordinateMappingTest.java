@@ -22,6 +22,7 @@ class SubordinateMappingTest {
     @BeforeAll
     static void createUser() throws Exception {
         assumeThat(Kernel.isRoot()).as("creating a test user needs root").isTrue();
+        assumeThat(java.nio.file.Path.of("/usr/bin/newuidmap")).as("uidmap installed (.ci/run installs it)").isExecutable();
         user = TestUser.create("linx-subid-test", UID, SUB_START + ":65536");
         jvm = ProbeJvm.copyClasses();
     }
