@@ -58,6 +58,12 @@ class SubordinateMappingTest {
     }
 
     @Test
+    void theLauncherRunsAWorkloadAsRootInsideWithTheWholeLayout() throws Exception {
+        assertThat(probe("launcher")).contains("exit 0", "launched 0", "launched 0 " + UID + " 1",
+                "launched 1 300000 65536");
+    }
+
+    @Test
     void aHelperRefusalIsTheStructuredExceptionWithExitStatusAndMessage() throws Exception {
         List<String> lines = probe("helper-beyond-range");
         assertThat(lines).contains("errno EPERM SET_UID_MAP");

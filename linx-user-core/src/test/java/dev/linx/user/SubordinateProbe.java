@@ -22,6 +22,7 @@ public final class SubordinateProbe {
             case "readiness" -> readiness(args.length > 1 ? HostReadiness.check(Path.of(args[1])) : HostReadiness.check());
             case "layout" -> layout();
             case "park" -> park();
+            case "launcher" -> launcher();
             case "helper-beyond-range" -> beyondRange(MappingStrategy.HELPER);
             case "direct-range" -> beyondRange(MappingStrategy.DIRECT);
             case "setgroups" -> setgroups(SetgroupsPolicy.parse(args[1]));
@@ -29,6 +30,15 @@ public final class SubordinateProbe {
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println("children-left " + ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
+    }
+
+    private static void launcher() throws Exception {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(),
+                SubordinateIds.current().rootlessSetup());
+        Process workload = launcher.start(List.of("sh", "-c", "id -u; cat /proc/self/uid_map"));
+        String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("exit " + workload.waitFor());
+        out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));
     }
 
     private static void park() {

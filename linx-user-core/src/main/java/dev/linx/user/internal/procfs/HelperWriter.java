@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Writes one map through {@code newuidmap} or {@code newgidmap}: {@code <helper> <pid> inside outside length ...}.
@@ -46,24 +49,41 @@ final class HelperWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + helper, e);
         }
+        // stderr is read on a virtual thread so that a stuck helper still meets the timeout.
+        CompletableFuture<String> stderr = new CompletableFuture<>();
+        Thread.ofVirtual().name("linx-map-helper-stderr").start(() -> {
+            try {
+                stderr.complete(readLimited(process.getErrorStream()));
+            } catch (Throwable t) {
+                stderr.completeExceptionally(t);
+            }
+        });
         try {
-            String message = readLimited(process.getErrorStream());
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+                process.destroyForcibly();
+                awaitQuietly(process);
                 return new HelperFailure(helper.toString(), -1, "did not finish within " + TIMEOUT_SECONDS + "s");
             }
             int status = process.exitValue();
-            return status == 0 ? null : new HelperFailure(helper.toString(), status, message);
+            return status == 0 ? null : new HelperFailure(helper.toString(), status, message(stderr));
         } catch (InterruptedException e) {
-            // The helper is short-lived; finish it rather than leave a map half-decided, and keep the interrupt.
+            // Keep the interrupt; the helper is killed rather than left to decide the map unobserved.
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             awaitQuietly(process);
             return new HelperFailure(helper.toString(), -1, "interrupted while waiting for the helper");
-        } catch (IOException e) {
-            process.destroyForcibly();
-            awaitQuietly(process);
-            throw new UncheckedIOException("could not read the output of " + helper, e);
+        }
+    }
+
+    /** What the helper said, once it has exited and closed stderr. */
+    private static String message(CompletableFuture<String> stderr) {
+        try {
+            return stderr.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

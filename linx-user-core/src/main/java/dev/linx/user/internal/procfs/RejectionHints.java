@@ -5,6 +5,7 @@ import dev.linx.user.IdMapping;
 import dev.linx.user.Operation;
 import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceException.HelperFailure;
+import dev.linx.user.internal.host.MapHelpers;
 import dev.linx.user.internal.sys.Credentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,9 +128,13 @@ final class RejectionHints {
             boolean ownIdOnly = attempted != null && attempted.size() == 1 && attempted.getFirst().length() == 1
                     && attempted.getFirst().outside() == ownId;
             if (!ownIdOnly) {
+                String how = MapHelpers.find("new" + kind + "map").isPresent()
+                        ? "MappingStrategy.AUTO or HELPER, with /etc/sub" + kind + " ranges"
+                        : "install the uidmap package, then MappingStrategy.AUTO uses it with /etc/sub" + kind
+                                + " ranges";
                 return "unprivileged writers may map only their own effective " + kind + " (" + ownId + "), length"
-                        + " 1: use new" + kind + "map for ranges (MappingStrategy.AUTO or HELPER, with /etc/sub"
-                        + kind + " ranges) or a writer with CAP_SET" + kind.toUpperCase(Locale.ROOT);
+                        + " 1: use new" + kind + "map for ranges (" + how + ") or a writer with CAP_SET"
+                        + kind.toUpperCase(Locale.ROOT);
             }
             return "unprivileged writers may map only into a namespace their own effective uid created: start the"
                     + " child as this process's user";
