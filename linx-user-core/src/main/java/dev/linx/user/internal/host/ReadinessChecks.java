@@ -8,7 +8,6 @@ import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,8 +193,7 @@ public final class ReadinessChecks {
                 return "setuid root (mode " + Integer.toOctalString(mode & 07777) + ")";
             }
         } catch (IOException | UnsupportedOperationException e) {
-            throw new UncheckedIOException("cannot read the attributes of " + program,
-                    e instanceof IOException io ? io : new IOException(e));
+            // A report never throws: unreadable attributes count as no setuid bit; capabilities are asked next.
         }
         try (Syscalls sys = Syscalls.open()) {
             long size = sys.xattrSize(program.toString(), "security.capability");
