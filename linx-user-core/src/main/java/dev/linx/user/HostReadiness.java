@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * HostReadiness readiness = HostReadiness.check();
- * log.info(readiness.summary());   // "user namespaces ready: 8 ok, 2 warn, 0 fail, 2 skipped; warn: subuid, subgid"
+ * log.info(readiness.summary());   // "user namespaces ready: 5 ok, 2 warn, 0 fail, 2 skipped; warn: subuid, subgid"
  * for (HostReadiness.Finding f : readiness.findings()) {
  *     if (f.status() != HostReadiness.Status.OK) {
  *         log.warn("{} {}: {} -> {}", f.status(), f.check().key(), f.evidence(), f.fix());

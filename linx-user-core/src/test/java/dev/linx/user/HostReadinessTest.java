@@ -164,7 +164,10 @@ class HostReadinessTest {
         }
     }
 
-    /** Knobs this kernel does not have, written into a fake root directory that the checks read instead of /. */
+    /**
+     * Knobs this kernel does not have, and helper copies, written into a fake root directory that the checks read
+     * instead of /.
+     */
     @Nested
     class WithAFakeProcSysRoot {
 
@@ -233,6 +236,40 @@ class HostReadinessTest {
                     .contains("= 1: an unprivileged user namespace is created, but without capabilities in it, so"
                             + " writing its maps then fails with EPERM")
                     .contains("'userns,'");
+        }
+
+        /** A copy of the real newuidmap in the fake root: no setuid bit (copies never keep it). */
+        private Path helperCopy(Path root) throws Exception {
+            assumeThat(Path.of("/usr/bin/newuidmap")).isExecutable();
+            Path copy = root.resolve("usr/bin/newuidmap");
+            Files.createDirectories(copy.getParent());
+            Files.copy(Path.of("/usr/bin/newuidmap"), copy);
+            for (Path p : List.of(root.resolve("usr"), root.resolve("usr/bin"), copy)) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            return copy;
+        }
+
+        @Test
+        void aHelperWithFileCapabilitiesInsteadOfSetuidIsRecognised() throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            assumeThat(Path.of("/usr/sbin/setcap")).isExecutable();
+            Path root = fakeRoot("unprivileged_userns_clone", "1");
+            Path copy = helperCopy(root);
+            Process setcap = new ProcessBuilder("/usr/sbin/setcap", "cap_setuid+ep", copy.toString()).inheritIO().start();
+            assertThat(setcap.waitFor()).isZero();
+            Finding f = HostReadiness.check(root).finding(Check.NEWUIDMAP);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).isEqualTo(copy + ": file capabilities (security.capability, 20 bytes)");
+        }
+
+        @Test
+        void aHelperWithNeitherSetuidNorCapabilitiesWarnsAnUnprivilegedProcess() throws Exception {
+            Path root = fakeRoot("unprivileged_userns_clone", "1");
+            Path copy = helperCopy(root);
+            assertThat(line(asNobody(root), Check.NEWUIDMAP)).isEqualTo("newuidmap warn | " + copy + " has neither"
+                    + " setuid root nor file capabilities: it cannot write maps | chmod u+s " + copy
+                    + " (owned by root), or setcap cap_setuid+ep " + copy);
         }
 
         @Test
