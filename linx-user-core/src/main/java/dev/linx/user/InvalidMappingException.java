@@ -41,7 +41,9 @@ public final class InvalidMappingException extends IllegalArgumentException {
         /** A {@link MapSetup} without a gid map. */
         MISSING_GID_MAP,
         /** A setgroups policy other than {@code deny} or {@code skip}. */
-        BAD_SETGROUPS
+        BAD_SETGROUPS,
+        /** A mapping strategy other than {@code auto}, {@code direct} or {@code helper}. */
+        BAD_STRATEGY
     }
 
     private final Reason reason;

@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * <p>The message has a fixed shape, suitable for logs and for matching in tests:
  * {@code user set_uid_map failed on /proc/1/uid_map: eperm (errno 1)}. The kernel rule most likely broken, where one is
- * known, is in {@link #hint()} (and in {@link #toString()}), never in the message.
+ * known, is in {@link #hint()} (and in {@link #toString()}), never in the message. When the map was written through
+ * {@code newuidmap}/{@code newgidmap} ({@link MappingStrategy}), {@link #helperFailure()} holds the helper's exit
+ * status and its own message.
  *
  * <pre>{@code
  * try {
@@ -32,6 +34,29 @@ public final class UserNamespaceException extends RuntimeException {
     private final Operation operation;
     private final int code;
     private final String hint;
+    private final HelperFailure helperFailure;
+
+    /**
+     * How a helper program failed to write a map. The helpers report no {@code errno}, only an exit status and a
+     * message for humans; the exception then carries {@link Errno#EPERM}, the helper's refusal, unless the library's
+     * own check found the process gone.
+     *
+     * <pre>{@code
+     * e.helperFailure().ifPresent(h -> log.warn("{} exited with {}: {}", h.program(), h.exitStatus(), h.message()));
+     * }</pre>
+     *
+     * @param program the helper's path, e.g. {@code /usr/bin/newuidmap}
+     * @param exitStatus its exit status, or -1 when it had to be killed
+     * @param message what it wrote on stderr, lines joined with {@code "; "}, at most 4096 characters
+     */
+    public record HelperFailure(String program, int exitStatus, String message) implements java.io.Serializable {
+
+        /** Requires the program and the message ({@code ""} when the helper said nothing). */
+        public HelperFailure {
+            Objects.requireNonNull(program, "program");
+            Objects.requireNonNull(message, "message");
+        }
+    }
 
     /**
      * Creates the exception without a hint.
@@ -53,11 +78,25 @@ public final class UserNamespaceException extends RuntimeException {
      * @param hint the kernel rule most likely broken, or {@code null} when none is known
      */
     public UserNamespaceException(Operation operation, Path path, int code, String hint) {
+        this(operation, path, code, hint, null);
+    }
+
+    /**
+     * Creates the exception for a map write a helper program refused.
+     *
+     * @param operation the step that failed
+     * @param path the file the helper was to write
+     * @param code the {@code errno} reported
+     * @param hint the rule most likely broken, or {@code null} when none is known
+     * @param helperFailure how the helper failed, or {@code null} when no helper was involved
+     */
+    public UserNamespaceException(Operation operation, Path path, int code, String hint, HelperFailure helperFailure) {
         super(message(operation, path, code));
         this.operation = operation;
         this.path = path.toString();
         this.code = code;
         this.hint = hint;
+        this.helperFailure = helperFailure;
     }
 
     private static String message(Operation operation, Path path, int code) {
@@ -93,9 +132,25 @@ public final class UserNamespaceException extends RuntimeException {
         return Optional.ofNullable(hint);
     }
 
+    /** How {@code newuidmap}/{@code newgidmap} failed, when the map was written through one of them. */
+    public Optional<HelperFailure> helperFailure() {
+        return Optional.ofNullable(helperFailure);
+    }
+
     @Override
     public String toString() {
-        String base = getClass().getName() + ": " + getMessage();
-        return hint == null ? base : base + " (hint: " + hint + ")";
+        StringBuilder text = new StringBuilder(getClass().getName()).append(": ").append(getMessage());
+        if (helperFailure != null) {
+            text.append(" (").append(helperFailure.program()).append(" exited with status ")
+                    .append(helperFailure.exitStatus());
+            if (!helperFailure.message().isEmpty()) {
+                text.append(": ").append(helperFailure.message());
+            }
+            text.append(')');
+        }
+        if (hint != null) {
+            text.append(" (hint: ").append(hint).append(')');
+        }
+        return text.toString();
     }
 }

@@ -18,8 +18,23 @@ public final class UserNamespaces {
     private UserNamespaces() {
     }
 
-    /** The procfs-backed, thread-safe implementation of the verbs. */
+    /**
+     * The procfs-backed, thread-safe implementation of the verbs, with the {@link MappingStrategy#AUTO} strategy:
+     * root and callers mapping only their own id write directly; an unprivileged caller mapping more goes through
+     * {@code newuidmap}/{@code newgidmap} when they are installed.
+     */
     public static UserNamespaceOperations operations() {
         return ProcfsOperations.INSTANCE;
+    }
+
+    /**
+     * The implementation with a chosen way of writing maps.
+     *
+     * <pre>{@code
+     * UserNamespaceOperations ops = UserNamespaces.operations(MappingStrategy.parse(config.get("strategy")));
+     * }</pre>
+     */
+    public static UserNamespaceOperations operations(MappingStrategy strategy) {
+        return ProcfsOperations.of(strategy);
     }
 }

@@ -1,6 +1,7 @@
 package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,14 +76,22 @@ class RootlessFlowTest {
         List<String> lines = probe("gid-without-deny");
         assertThat(lines.getFirst()).startsWith("EPERM SET_GID_MAP 1 | user set_gid_map failed on /proc/")
                 .contains("/gid_map: eperm (errno 1) | ")
-                .contains("deny setgroups");
+                .contains("| gid_map from an unprivileged process needs setgroups=deny first");
         assertThat(lines.get(1)).isEqualTo("children-left 0");
     }
 
     @Test
-    void aMultiRangeMapIsRefusedWithEperm() throws Exception {
+    void aMultiRangeMapWrittenDirectlyIsRefusedWithEperm() throws Exception {
         assertThat(probe("multi-range").getFirst()).startsWith("EPERM SET_UID_MAP 1 | ")
-                .contains("only its own effective uid");
+                .contains("may map only their own effective uid").endsWith("| direct");
+    }
+
+    @Test
+    void aMultiRangeMapWithoutSubordinateIdsIsRefusedByTheHelperUnderAuto() throws Exception {
+        // 65534 has no line in /etc/subuid: AUTO hands the range to newuidmap, which refuses it.
+        assumeThat(Files.isExecutable(Path.of("/usr/bin/newuidmap"))).as("newuidmap installed").isTrue();
+        assertThat(probe("multi-range-auto").getFirst()).startsWith("EPERM SET_UID_MAP 1 | ")
+                .contains("newuidmap maps only the caller's own uid").endsWith("| helper 1");
     }
 
     @Test

@@ -23,7 +23,8 @@ public final class RootlessProbe {
             case "launcher" -> run(new UserNamespaceLauncher(OPS, MapSetup.rootless()).start(List.of("id", "-u")));
             case "manual" -> manualFlow();
             case "gid-without-deny" -> gidWithoutDeny();
-            case "multi-range" -> multiRange();
+            case "multi-range" -> multiRange(MappingStrategy.DIRECT);
+            case "multi-range-auto" -> multiRange(MappingStrategy.AUTO);
             case "other-uid" -> otherUid();
             case "host-identity" -> hostIdentity();
             default -> throw new IllegalArgumentException(args[0]);
@@ -51,10 +52,10 @@ public final class RootlessProbe {
         }
     }
 
-    private static String multiRange() {
+    private static String multiRange(MappingStrategy strategy) {
         long uid = MapSetup.rootless().uid().getFirst().outside();
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
-            OPS.setUidMap(child.hostPid(), List.of(IdMapping.of(0, uid, 1), IdMapping.of(1, 100_000, 10)));
+            UserNamespaces.operations(strategy).setUidMap(child.hostPid(), List.of(IdMapping.of(0, uid, 1), IdMapping.of(1, 100_000, 10)));
             return "accepted";
         } catch (UserNamespaceException e) {
             return describe(e);
@@ -79,7 +80,8 @@ public final class RootlessProbe {
     }
 
     private static String describe(UserNamespaceException e) {
-        return e.errno() + " " + e.operation() + " " + e.code() + " | " + e.getMessage() + " | " + e.hint().orElse("");
+        return e.errno() + " " + e.operation() + " " + e.code() + " | " + e.getMessage() + " | " + e.hint().orElse("")
+                + " | " + e.helperFailure().map(h -> "helper " + h.exitStatus()).orElse("direct");
     }
 
     private static String run(Process process) throws Exception {

@@ -44,4 +44,20 @@ class UserNamespaceExceptionTest {
         assertThat(new UserNamespaceException(Operation.SET_UID_MAP, Path.of("/proc/1/uid_map"), 1))
                 .isInstanceOf(RuntimeException.class);
     }
+
+    @Test
+    void aHelperFailureIsCarriedAndShownByToStringButNotTheMessage() {
+        var helper = new UserNamespaceException.HelperFailure("/usr/bin/newuidmap", 1, "newuidmap: uid range not allowed");
+        var e = new UserNamespaceException(Operation.SET_UID_MAP, Path.of("/proc/7/uid_map"), 1, "subuid", helper);
+        assertThat(e).hasMessage("user set_uid_map failed on /proc/7/uid_map: eperm (errno 1)");
+        assertThat(e.helperFailure()).contains(helper);
+        assertThat(e.toString()).endsWith("eperm (errno 1) (/usr/bin/newuidmap exited with status 1:"
+                + " newuidmap: uid range not allowed) (hint: subuid)");
+    }
+
+    @Test
+    void aDirectRejectionHasNoHelperFailure() {
+        assertThat(new UserNamespaceException(Operation.SET_UID_MAP, Path.of("/proc/1/uid_map"), 1).helperFailure())
+                .isEmpty();
+    }
 }

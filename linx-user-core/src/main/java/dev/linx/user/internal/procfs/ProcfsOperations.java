@@ -1,36 +1,74 @@
 package dev.linx.user.internal.procfs;
 
+import dev.linx.user.Errno;
 import dev.linx.user.IdMapping;
 import dev.linx.user.InvalidMappingException;
 import dev.linx.user.MapSetup;
+import dev.linx.user.MappingStrategy;
 import dev.linx.user.Operation;
 import dev.linx.user.SetgroupsPolicy;
 import dev.linx.user.SetgroupsState;
 import dev.linx.user.UserNamespaceException;
+import dev.linx.user.UserNamespaceException.HelperFailure;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.internal.maps.MapRules;
+import dev.linx.user.internal.host.MapHelpers;
 import dev.linx.user.internal.maps.MapText;
+import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The verbs on the real procfs: validate, render, then one {@code write(2)} per file, relative to one open
- * {@code /proc/<pid>} directory per call.
+ * {@code /proc/<pid>} directory per call. Map writes go through {@code newuidmap}/{@code newgidmap} instead when the
+ * {@link MappingStrategy} says so.
+ *
+ * <p>Pid safety with a helper: the helper takes a pid number (the installed shadow has no descriptor form), so the
+ * directory opened for the call is checked to still be alive just before and just after the helper runs. A process
+ * alive at both checks held its pid throughout, so the helper reached it and no other; a failed second check is
+ * reported, though the helper may by then have written to a process that reused the pid (see
+ * docs/subordinate-ids.md).
  */
 public final class ProcfsOperations implements UserNamespaceOperations {
 
-    /** The shared, stateless instance. */
-    public static final ProcfsOperations INSTANCE = new ProcfsOperations();
+    private static final Map<MappingStrategy, ProcfsOperations> BY_STRATEGY = new EnumMap<>(MappingStrategy.class);
+
+    static {
+        for (MappingStrategy strategy : MappingStrategy.values()) {
+            BY_STRATEGY.put(strategy, new ProcfsOperations(strategy));
+        }
+    }
+
+    /** The shared instance with the default strategy, {@link MappingStrategy#AUTO}. */
+    public static final ProcfsOperations INSTANCE = BY_STRATEGY.get(MappingStrategy.AUTO);
 
     private static final byte[] DENY = "deny".getBytes(StandardCharsets.US_ASCII);
     private static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
 
-    private ProcfsOperations() {
+    private final MappingStrategy strategy;
+
+    private ProcfsOperations(MappingStrategy strategy) {
+        this.strategy = strategy;
+    }
+
+    /** The shared, stateless instance for a strategy. */
+    public static ProcfsOperations of(MappingStrategy strategy) {
+        return BY_STRATEGY.get(Objects.requireNonNull(strategy, "strategy"));
+    }
+
+    /** How this instance writes maps. */
+    public MappingStrategy strategy() {
+        return strategy;
     }
 
     @Override
@@ -118,10 +156,11 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         }
     }
 
-    private static void writeMap(Target target, Operation operation, List<IdMapping> map) {
+    private void writeMap(Target target, Operation operation, List<IdMapping> map) {
         byte[] text = MapRules.checkAndRender(map, kind(operation));
+        Optional<Path> helper = helperFor(operation, map);
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
-            write(target, dir, operation, text, map);
+            writeMapFile(target, dir, operation, text, map, helper);
         }
     }
 
@@ -131,18 +170,74 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         }
     }
 
-    private static void setup(Target target, MapSetup setup) {
+    private void setup(Target target, MapSetup setup) {
         Objects.requireNonNull(setup, "setup");
         byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
         byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
+        // Both helpers are found before the first write: a missing one must not leave the setup half done.
+        Optional<Path> uidHelper = helperFor(Operation.SET_UID_MAP, setup.uid());
+        Optional<Path> gidHelper = helperFor(Operation.SET_GID_MAP, setup.gid());
         boolean deny = setup.setgroups() == SetgroupsPolicy.DENY;
         Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
             if (deny) {
                 write(target, dir, Operation.DENY_SETGROUPS, DENY, null);
             }
-            write(target, dir, Operation.SET_UID_MAP, uid, setup.uid());
-            write(target, dir, Operation.SET_GID_MAP, gid, setup.gid());
+            writeMapFile(target, dir, Operation.SET_UID_MAP, uid, setup.uid(), uidHelper);
+            writeMapFile(target, dir, Operation.SET_GID_MAP, gid, setup.gid(), gidHelper);
+        }
+    }
+
+    /** One map, by this process's write or through the helper, as the strategy decides. */
+    private static void writeMapFile(Target target, ProcDir dir, Operation operation, byte[] text,
+            List<IdMapping> map, Optional<Path> helper) {
+        if (helper.isPresent()) {
+            writeThroughHelper(target, dir, operation, helper.get(), map);
+        } else {
+            write(target, dir, operation, text, map);
+        }
+    }
+
+    private Optional<Path> helperFor(Operation operation, List<IdMapping> map) {
+        String name = operation == Operation.SET_UID_MAP ? MapHelpers.NEWUIDMAP : MapHelpers.NEWGIDMAP;
+        return switch (strategy) {
+            case DIRECT -> Optional.empty();
+            case HELPER -> Optional.of(MapHelpers.find(name).orElseThrow(() -> new UncheckedIOException(
+                    "'" + name + "' not found: install the uidmap package (or use MappingStrategy.DIRECT)",
+                    new FileNotFoundException(name))));
+            case AUTO -> directCanWork(operation, map) ? Optional.empty() : MapHelpers.find(name);
+        };
+    }
+
+    /** Whether the kernel would let this process write the map itself: it is privileged, or maps only its own id. */
+    private static boolean directCanWork(Operation operation, List<IdMapping> map) {
+        Credentials self = Credentials.current();
+        boolean uid = operation == Operation.SET_UID_MAP;
+        if (self.has(uid ? Credentials.CAP_SETUID : Credentials.CAP_SETGID)) {
+            return true;
+        }
+        long own = uid ? self.euid() : self.egid();
+        return map.size() == 1 && map.getFirst().length() == 1 && map.getFirst().outside() == own;
+    }
+
+    private static void writeThroughHelper(Target target, ProcDir dir, Operation operation, Path helper,
+            List<IdMapping> map) {
+        checkAlive(target, dir, operation);
+        HelperFailure failure = HelperWriter.write(helper, target.pid(), map);
+        // Alive before and after: the process held its pid for the whole run, so the helper reached it.
+        checkAlive(target, dir, operation);
+        if (failure != null) {
+            Path path = Path.of("/proc/" + target.pid() + "/" + operation.fileName());
+            throw new UserNamespaceException(operation, path, Errno.EPERM.code(),
+                    RejectionHints.helperHint(operation, dir, map, failure), failure);
+        }
+    }
+
+    private static void checkAlive(Target target, ProcDir dir, Operation operation) {
+        try {
+            dir.read("stat");
+        } catch (ErrnoException e) {
+            throw rejection(target, operation, e, dir, null);
         }
     }
 

@@ -51,6 +51,8 @@ public final class LibC {
     static final MethodHandle WRITE;
     static final MethodHandle CLOSE;
     static final MethodHandle PIDFD_SEND_SIGNAL;
+    static final MethodHandle GETXATTR;
+    static final MethodHandle READLINK;
     private static final MethodHandle SYSCONF;
     private static final MethodHandle GETEUID;
     private static final MethodHandle GETEGID;
@@ -80,6 +82,10 @@ public final class LibC {
         PIDFD_SEND_SIGNAL = linker.downcallHandle(libc.findOrThrow("syscall"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
                 errno, Linker.Option.firstVariadicArg(1));
+        GETXATTR = linker.downcallHandle(libc.findOrThrow("getxattr"),
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG), errno);
+        READLINK = linker.downcallHandle(libc.findOrThrow("readlink"),
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), errno);
         SYSCONF = linker.downcallHandle(libc.findOrThrow("sysconf"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         GETEUID = linker.downcallHandle(libc.findOrThrow("geteuid"), FunctionDescriptor.of(JAVA_INT));
         GETEGID = linker.downcallHandle(libc.findOrThrow("getegid"), FunctionDescriptor.of(JAVA_INT));

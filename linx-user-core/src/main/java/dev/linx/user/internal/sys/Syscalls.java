@@ -139,6 +139,44 @@ public final class Syscalls implements AutoCloseable {
         }
     }
 
+    /**
+     * The size of an extended attribute of a file, following symbolic links ({@code getxattr(2)} with size 0).
+     *
+     * @throws ErrnoException {@code ENODATA} (61) when the file has no such attribute
+     */
+    public long xattrSize(String path, String name) throws ErrnoException {
+        MemorySegment cPath = arena.allocateFrom(path);
+        MemorySegment cName = arena.allocateFrom(name);
+        long size;
+        try {
+            size = (long) LibC.GETXATTR.invokeExact(capture, cPath, cName, MemorySegment.NULL, 0L);
+        } catch (Throwable t) {
+            throw linkageFailure("getxattr", t);
+        }
+        if (size < 0) {
+            throw failure("getxattr");
+        }
+        return size;
+    }
+
+    /** {@code readlink(2)}: the target of a symbolic link (or a procfs magic link such as {@code ns/user}). */
+    public String readlink(String path) throws ErrnoException {
+        MemorySegment cPath = arena.allocateFrom(path);
+        MemorySegment buffer = arena.allocate(4096);
+        long n;
+        try {
+            n = (long) LibC.READLINK.invokeExact(capture, cPath, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw linkageFailure("readlink", t);
+        }
+        if (n < 0) {
+            throw failure("readlink");
+        }
+        byte[] bytes = new byte[(int) n];
+        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) n);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private int errno() {
         return (int) LibC.ERRNO.get(capture, 0L);
     }

@@ -1,0 +1,295 @@
+package dev.linx.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.linx.user.HostReadiness.Check;
+import dev.linx.user.HostReadiness.Finding;
+import dev.linx.user.HostReadiness.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The readiness report, driven for real where this machine allows: this JVM in the initial namespace, a probe JVM in a
+ * wrapping user namespace whose own {@code user.max_user_namespaces} is lowered to 0, real users with and without
+ * subordinate ranges. Knobs this kernel lacks (Debian's, Ubuntu's AppArmor one) come from a fake root directory.
+ */
+class HostReadinessTest {
+
+    private static final long NOBODY = 65534;
+    private static ProbeJvm jvm;
+
+    @BeforeAll
+    static void copyClasses() throws Exception {
+        jvm = ProbeJvm.copyClasses();
+    }
+
+    @AfterAll
+    static void removeClasses() throws Exception {
+        jvm.close();
+    }
+
+    /** The probe's lines for one finding: {@code key status | evidence | fix}. */
+    private static String line(List<String> lines, Check check) {
+        return lines.stream().filter(l -> l.startsWith(check.key() + " ")).findFirst().orElseThrow();
+    }
+
+    @Nested
+    class OnThisHost {
+
+        private final HostReadiness readiness = HostReadiness.check();
+
+        @Test
+        void thereIsOneFindingPerCheckInTheOrderOfTheChecks() {
+            assertThat(readiness.findings()).extracting(Finding::check).containsExactly(Check.values());
+        }
+
+        @Test
+        void userNamespacesAreSupported() {
+            assertThat(readiness.finding(Check.USER_NAMESPACES).status()).isEqualTo(Status.OK);
+        }
+
+        @Test
+        void theMaxUserNamespacesEvidenceIsTheKnobsValue() {
+            // Compared with the value in the evidence, not a second read: other processes may change the knob.
+            Finding f = readiness.finding(Check.MAX_USER_NAMESPACES);
+            assertThat(f.evidence()).matches("/proc/sys/user/max_user_namespaces = \\d+.*");
+            boolean zero = f.evidence().startsWith("/proc/sys/user/max_user_namespaces = 0:");
+            assertThat(f.status()).isEqualTo(zero ? Status.FAIL : Status.OK);
+        }
+
+        @Test
+        void aKnobThisKernelLacksIsSkipped() {
+            assumeThat(Path.of("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")).doesNotExist();
+            Finding f = readiness.finding(Check.APPARMOR_RESTRICT_UNPRIVILEGED_USERNS);
+            assertThat(f.status()).isEqualTo(Status.SKIPPED);
+            assertThat(f.evidence()).contains("does not exist");
+        }
+
+        @Test
+        void theTestJvmSitsInTheInitialNamespaceAtDepthZero() {
+            assumeThat(Kernel.namespace(ProcessHandle.current().pid(), "user")).isEqualTo("user:[4026531837]");
+            Finding f = readiness.finding(Check.NESTING);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).contains("user:[4026531837]").contains("depth 0").contains("[0 0 4294967295]");
+        }
+
+        @Test
+        void anInstalledSetuidHelperIsOk() {
+            assumeThat(Path.of("/usr/bin/newuidmap")).isExecutable();
+            Finding f = readiness.finding(Check.NEWUIDMAP);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).contains("newuidmap: setuid root (mode 4755)");
+        }
+
+        @Test
+        void theSummaryCountsTheFindings() {
+            assertThat(readiness.summary()).startsWith(readiness.ready() ? "user namespaces ready: "
+                    : "user namespaces NOT ready: ").contains(" ok, ").contains(" skipped");
+        }
+    }
+
+    @Nested
+    class InAWrappingNamespace {
+
+        private static final List<String> WRAP = List.of("unshare", "--user", "--map-root-user");
+        private static final List<String> WRAP_LOWERED = List.of("unshare", "--user", "--map-root-user", "sh", "-c",
+                "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"", "sh");
+
+        @Test
+        void aLoweredMaxUserNamespacesFailsTheReport() throws Exception {
+            List<String> lines = jvm.run(WRAP_LOWERED, SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.MAX_USER_NAMESPACES))
+                    .startsWith("max_user_namespaces fail | /proc/sys/user/max_user_namespaces = 0: no new user")
+                    .contains("| sysctl -w user.max_user_namespaces=");
+            assertThat(lines).contains("ready false");
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("summary user namespaces NOT ready: ")
+                    .contains("fail: max_user_namespaces"));
+        }
+
+        @Test
+        void theFailureTheReportPredictsIsTheOneParkingMeets() throws Exception {
+            assertThat(jvm.run(WRAP_LOWERED, SubordinateProbe.class, "park").getFirst())
+                    .startsWith("park-failed").contains("No space left on device");
+        }
+
+        @Test
+        void aNestedProcessIsReportedAsNested() throws Exception {
+            List<String> lines = jvm.run(WRAP, SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.NESTING)).startsWith("nesting warn | /proc/self/ns/user -> user:[")
+                    .contains("uid_map [0 0 1]").contains("a nested user namespace, depth 1 or more");
+            assertThat(line(lines, Check.MAX_USER_NAMESPACES)).startsWith("max_user_namespaces ok");
+        }
+    }
+
+    @Nested
+    class ForUsers {
+
+        @Test
+        void aUserWithoutSubordinateIdsIsWarnedWithTheCommandToAddThem() throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            List<String> lines = jvm.run(ProbeJvm.as(NOBODY, NOBODY), SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.SUBUID)).startsWith("subuid warn | no range for nobody (65534) in /etc/subuid")
+                    .endsWith("| usermod --add-subuids 100000-165535 nobody");
+            assertThat(lines).contains("ready true");
+        }
+
+        @Test
+        void aRangeContainingTheUsersOwnUidIsNamed() throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            try (TestUser user = TestUser.create("linx-overlap-test", 47_111, "47000:1000")) {
+                List<String> lines = jvm.run(user.as(), SubordinateProbe.class, "readiness");
+                assertThat(line(lines, Check.SUBUID)).startsWith("subuid warn | linx-overlap-test (47111) in"
+                        + " /etc/subuid: 47000..47999 (1000 ids); range 47000..47999 contains the own uid 47111");
+                assertThat(line(lines, Check.SUBGID)).contains("contains the own gid 47111");
+            }
+        }
+
+        @Test
+        void aRootProcessNeedsNoSubordinateIds() {
+            assumeThat(Kernel.isRoot()).isTrue();
+            assumeThat(SubordinateIds.current().uids()).isEmpty();
+            Finding f = HostReadiness.check().finding(Check.SUBUID);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).endsWith("not needed: this process maps any ids directly");
+        }
+    }
+
+    /**
+     * Knobs this kernel does not have, and helper copies, written into a fake root directory that the checks read
+     * instead of /.
+     */
+    @Nested
+    class WithAFakeProcSysRoot {
+
+        private Path fakeRoot(String knob, String value) throws Exception {
+            Path root = Files.createTempDirectory("linx-fake-root-");
+            Path file = root.resolve("proc/sys/kernel").resolve(knob);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, value + "\n");
+            try (Stream<Path> all = Files.walk(root)) {
+                for (Path p : all.toList()) {
+                    Files.setPosixFilePermissions(p,
+                            PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            roots.add(root);
+            return root;
+        }
+
+        private final List<Path> roots = new ArrayList<>();
+
+        @org.junit.jupiter.api.AfterEach
+        void removeRoots() throws Exception {
+            for (Path root : roots) {
+                try (Stream<Path> all = Files.walk(root)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+
+        private List<String> asNobody(Path root) throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            return jvm.run(ProbeJvm.as(NOBODY, NOBODY), SubordinateProbe.class, "readiness", root.toString());
+        }
+
+        @Test
+        void debiansCloneKnobAtZeroFailsAnUnprivilegedProcess() throws Exception {
+            List<String> lines = asNobody(fakeRoot("unprivileged_userns_clone", "0"));
+            assertThat(line(lines, Check.UNPRIVILEGED_USERNS_CLONE)).startsWith("unprivileged_userns_clone fail | ")
+                    .contains("/proc/sys/kernel/unprivileged_userns_clone = 0: unprivileged processes may not create")
+                    .endsWith("| sysctl -w kernel.unprivileged_userns_clone=1");
+            assertThat(lines).contains("ready false");
+        }
+
+        @Test
+        void debiansCloneKnobAtZeroOnlyWarnsAPrivilegedProcess() throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            Finding f = HostReadiness.check(fakeRoot("unprivileged_userns_clone", "0"))
+                    .finding(Check.UNPRIVILEGED_USERNS_CLONE);
+            assertThat(f.status()).isEqualTo(Status.WARN);
+        }
+
+        @Test
+        void debiansCloneKnobAtOneIsOk() throws Exception {
+            Finding f = HostReadiness.check(fakeRoot("unprivileged_userns_clone", "1"))
+                    .finding(Check.UNPRIVILEGED_USERNS_CLONE);
+            assertThat(f.status()).isEqualTo(Status.OK);
+        }
+
+        @Test
+        void ubuntusAppArmorRestrictionFailsAnUnprivilegedProcessAndSaysMapWritesFail() throws Exception {
+            List<String> lines = asNobody(fakeRoot("apparmor_restrict_unprivileged_userns", "1"));
+            assertThat(line(lines, Check.APPARMOR_RESTRICT_UNPRIVILEGED_USERNS))
+                    .startsWith("apparmor_restrict_unprivileged_userns fail | ")
+                    .contains("= 1: an unprivileged user namespace is created, but without capabilities in it, so"
+                            + " writing its maps then fails with EPERM")
+                    .contains("'userns,'");
+        }
+
+        /** A copy of the real newuidmap in the fake root: no setuid bit (copies never keep it). */
+        private Path helperCopy(Path root) throws Exception {
+            assumeThat(Path.of("/usr/bin/newuidmap")).isExecutable();
+            Path copy = root.resolve("usr/bin/newuidmap");
+            Files.createDirectories(copy.getParent());
+            Files.copy(Path.of("/usr/bin/newuidmap"), copy);
+            for (Path p : List.of(root.resolve("usr"), root.resolve("usr/bin"), copy)) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            return copy;
+        }
+
+        @Test
+        void aHelperWithFileCapabilitiesInsteadOfSetuidIsRecognised() throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            assumeThat(Path.of("/usr/sbin/setcap")).isExecutable();
+            Path root = fakeRoot("unprivileged_userns_clone", "1");
+            Path copy = helperCopy(root);
+            Process setcap = new ProcessBuilder("/usr/sbin/setcap", "cap_setuid+ep", copy.toString()).inheritIO().start();
+            assertThat(setcap.waitFor()).isZero();
+            Finding f = HostReadiness.check(root).finding(Check.NEWUIDMAP);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).isEqualTo(copy + ": file capabilities (security.capability, 20 bytes)");
+        }
+
+        @Test
+        void aHelperWithNeitherSetuidNorCapabilitiesWarnsAnUnprivilegedProcess() throws Exception {
+            Path root = fakeRoot("unprivileged_userns_clone", "1");
+            Path copy = helperCopy(root);
+            assertThat(line(asNobody(root), Check.NEWUIDMAP)).isEqualTo("newuidmap warn | " + copy + " has neither"
+                    + " setuid root nor file capabilities: it cannot write maps | chmod u+s " + copy
+                    + " (owned by root), or setcap cap_setuid+ep " + copy);
+        }
+
+        @Test
+        void aHostWithoutTheHelpersWarnsAnUnprivilegedProcess() throws Exception {
+            List<String> lines = asNobody(fakeRoot("unprivileged_userns_clone", "1"));
+            assertThat(line(lines, Check.NEWUIDMAP)).isEqualTo("newuidmap warn | newuidmap is not installed: an"
+                    + " unprivileged process can map only its own id | install it (Debian/Ubuntu: apt-get install uidmap)");
+        }
+    }
+
+    @Test
+    void readyMeansNoFailureAndTheSummaryNamesWhatFailedAndWarned() {
+        HostReadiness readiness = new HostReadiness(List.of(
+                new Finding(Check.USER_NAMESPACES, Status.OK, "e", ""),
+                new Finding(Check.MAX_USER_NAMESPACES, Status.FAIL, "e", "f"),
+                new Finding(Check.SUBUID, Status.WARN, "e", "f"),
+                new Finding(Check.APPARMOR_RESTRICT_UNPRIVILEGED_USERNS, Status.SKIPPED, "e", null)));
+        assertThat(readiness.ready()).isFalse();
+        assertThat(readiness.summary()).isEqualTo("user namespaces NOT ready: 1 ok, 1 warn, 1 fail, 1 skipped;"
+                + " fail: max_user_namespaces; warn: subuid");
+        assertThat(readiness.findings().get(3).fix()).isEmpty();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.linx.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A copy of the compiled classes any user can read, and a way to run a probe's {@code main} from them in a JVM of its
+ * own, behind a command prefix ({@code setpriv ...} for another user, {@code unshare ...} for a wrapping namespace).
+ */
+final class ProbeJvm implements AutoCloseable {
+
+    private final Path classes;
+
+    private ProbeJvm(Path classes) {
+        this.classes = classes;
+    }
+
+    /** Copies the main and test classes to a world-readable temporary directory. */
+    static ProbeJvm copyClasses() throws Exception {
+        Path classes = Files.createTempDirectory("linx-probe-");
+        copyTree(location(UserNamespaces.class), classes.resolve("main"));
+        copyTree(location(ProbeJvm.class), classes.resolve("test"));
+        try (Stream<Path> all = Files.walk(classes)) {
+            for (Path p : all.toList()) {
+                Files.setPosixFilePermissions(p,
+                        PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return new ProbeJvm(classes);
+    }
+
+    /** Runs {@code prefix java -cp ... main args}, requires exit status 0, and returns its stdout lines. */
+    List<String> run(List<String> prefix, Class<?> main, String... args) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
+                "--enable-native-access=ALL-UNNAMED", "-cp", classes.resolve("main") + ":" + classes.resolve("test"),
+                main.getName()));
+        command.addAll(List.of(args));
+        Process probe = new ProcessBuilder(command).directory(classes.toFile()).start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(probe.exitValue()).as("probe exit; stdout:\n" + out + "\nstderr:\n" + err).isZero();
+        return out.lines().toList();
+    }
+
+    /** The prefix that runs a command as another host user, with no supplementary groups. */
+    static List<String> as(long uid, long gid) {
+        return List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups");
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> all = Files.walk(classes)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static Path location(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            all.forEach(source -> {
+                try {
+                    Files.copy(source, to.resolve(from.relativize(source).toString()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

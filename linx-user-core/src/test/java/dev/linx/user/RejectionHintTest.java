@@ -1,0 +1,110 @@
+package dev.linx.user;
+
+import static dev.linx.user.Expect.rejection;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each hint against a real rejection, named by the rule it states (docs/errors.md lists them). The unprivileged rules
+ * are proven in {@link RootlessFlowTest} and {@link SubordinateMappingTest}; the AppArmor one, whose knob this kernel
+ * lacks, in {@code internal.procfs.RejectionHintsFakeKnobTest}.
+ */
+class RejectionHintTest {
+
+    private static final long DEAD_PID = 9_999_999;
+    private static ProbeJvm jvm;
+
+    private final UserNamespaceOperations ops = UserNamespaces.operations();
+    private final List<ParkedProcess> children = new ArrayList<>();
+
+    @BeforeAll
+    static void copyClasses() throws Exception {
+        jvm = ProbeJvm.copyClasses();
+    }
+
+    @AfterAll
+    static void removeClasses() throws Exception {
+        jvm.close();
+    }
+
+    @AfterEach
+    void closeChildren() {
+        children.forEach(ParkedProcess::close);
+        Kernel.assertNoChildLeft();
+    }
+
+    private long parked() {
+        ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER));
+        children.add(child);
+        return child.hostPid();
+    }
+
+    @Test
+    void aSecondUidMapWriteNamesTheWriteOnceRule() {
+        long pid = parked();
+        ops.setUidMap(pid, MapSetup.rootless().uid());
+        UserNamespaceException e = rejection(() -> ops.setUidMap(pid, MapSetup.rootless().uid()));
+        assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h)
+                .startsWith("map already written: uid_map is write-once per namespace"));
+    }
+
+    @Test
+    void aSecondGidMapWriteNamesTheWriteOnceRule() {
+        long pid = parked();
+        ops.denySetgroups(pid);
+        ops.setGidMap(pid, MapSetup.rootless().gid());
+        UserNamespaceException e = rejection(() -> ops.setGidMap(pid, MapSetup.rootless().gid()));
+        assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).startsWith("map already written: gid_map is write-once"));
+    }
+
+    @Test
+    void denyingSetgroupsAfterTheGidMapNamesTheOrderRule() {
+        long pid = parked();
+        ops.setGidMap(pid, MapSetup.rootless().gid());
+        UserNamespaceException e = rejection(() -> ops.denySetgroups(pid));
+        assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h)
+                .startsWith("setgroups can be denied only before gid_map is written"));
+    }
+
+    @Test
+    void aGoneProcessNamesTheExistenceRule() {
+        UserNamespaceException e = rejection(() -> ops.setUidMap(DEAD_PID, MapSetup.rootless().uid()));
+        assertThat(e.errno()).isEqualTo(Errno.ENOENT);
+        assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).startsWith("the target process must exist"));
+    }
+
+    @Test
+    void mappingHostRootWithoutCapSetfcapNamesThatCapability() throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        // Root, but with CAP_SETFCAP gone from the bounding set and so from the probe JVM's capabilities.
+        List<String> lines = jvm.run(List.of("setpriv", "--bounding-set=-setfcap", "--inh-caps=-setfcap"),
+                HintProbe.class, "map-host-root");
+        assertThat(lines.getFirst()).isEqualTo("EPERM SET_UID_MAP | mapping host uid 0 needs CAP_SETFCAP over the"
+                + " parent namespace: map another host uid, or keep CAP_SETFCAP");
+    }
+
+    @Test
+    void anOutsideIdTheWritersNamespaceLacksNamesTheMappedIdsRule() throws Exception {
+        // Root in a wrapping namespace that maps only its uid 0: host uid 1000 does not exist there.
+        List<String> lines = jvm.run(List.of("unshare", "--user", "--map-root-user"), HintProbe.class, "map-unmapped");
+        assertThat(lines.getFirst()).startsWith("EPERM SET_UID_MAP | outside ids must be mapped in the writer's own"
+                + " namespace");
+    }
+
+    @Test
+    void anotherUsersChildNamesTheOpenRule() throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        long pid = parked();
+        List<String> lines = jvm.run(ProbeJvm.as(65534, 65534), HintProbe.class, "write-uid-map", Long.toString(pid));
+        assertThat(lines.getFirst()).startsWith("EACCES SET_UID_MAP | only the target's own user, or a process"
+                + " privileged over it, may open its map files");
+    }
+}

@@ -1,0 +1,112 @@
+package dev.linx.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Subordinate-id maps for real: an unprivileged user with ranges in /etc/subuid and /etc/subgid, created for this
+ * class, maps through newuidmap/newgidmap in a JVM of its own. Needs root (to create the user) and the uidmap package.
+ */
+class SubordinateMappingTest {
+
+    private static final long UID = 47_110;
+    private static final long SUB_START = 300_000;
+    private static TestUser user;
+    private static ProbeJvm jvm;
+
+    @BeforeAll
+    static void createUser() throws Exception {
+        assumeThat(Kernel.isRoot()).as("creating a test user needs root").isTrue();
+        assumeThat(java.nio.file.Path.of("/usr/bin/newuidmap")).as("uidmap installed (.ci/run installs it)").isExecutable();
+        user = TestUser.create("linx-subid-test", UID, SUB_START + ":65536");
+        jvm = ProbeJvm.copyClasses();
+    }
+
+    @AfterAll
+    static void removeUser() throws Exception {
+        if (jvm != null) {
+            jvm.close();
+        }
+        if (user != null) {
+            user.close();
+        }
+    }
+
+    private static List<String> probe(String... args) throws Exception {
+        List<String> lines = jvm.run(user.as(), SubordinateProbe.class, args);
+        assertThat(lines.getLast()).isEqualTo("children-left 0");
+        return lines;
+    }
+
+    @Test
+    void anUnprivilegedUserGetsA65536IdMapThroughTheHelpers() throws Exception {
+        List<String> lines = probe("layout");
+        assertThat(lines).contains(
+                "uid_map [IdMapping<0 -> " + UID + ">, IdMapping<1..65536 -> 300000..365535>]",
+                "gid_map [IdMapping<0 -> " + UID + ">, IdMapping<1..65536 -> 300000..365535>]");
+    }
+
+    @Test
+    void uid1000InsideIsSubordinateStartPlus999Outside() throws Exception {
+        List<String> lines = probe("layout");
+        assertThat(lines).contains("inside 1000 1000", "outside " + (SUB_START + 999) + " " + (SUB_START + 999));
+    }
+
+    @Test
+    void theLauncherRunsAWorkloadAsRootInsideWithTheWholeLayout() throws Exception {
+        assertThat(probe("launcher")).contains("exit 0", "launched 0", "launched 0 " + UID + " 1",
+                "launched 1 300000 65536");
+    }
+
+    @Test
+    void aHelperRefusalIsTheStructuredExceptionWithExitStatusAndMessage() throws Exception {
+        List<String> lines = probe("helper-beyond-range");
+        assertThat(lines).contains("errno EPERM SET_UID_MAP");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("message user set_uid_map failed on /proc/")
+                .endsWith("/uid_map: eperm (errno 1)"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("helper ").contains("newuidmap 1 ")
+                .contains("not allowed"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("hint newuidmap maps only the caller's own uid")
+                .contains("300000..365535").contains("900000..900009"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("toString ").contains("exited with status 1")
+                .contains("(hint: newuidmap maps only"));
+    }
+
+    @Test
+    void theDirectStrategyLeavesARangeToTheKernelWhichRefusesIt() throws Exception {
+        List<String> lines = probe("direct-range");
+        assertThat(lines).contains("errno EPERM SET_UID_MAP", "helper none");
+        assertThat(lines).anySatisfy(l -> assertThat(l)
+                .startsWith("hint unprivileged writers may map only their own effective uid (" + UID + "), length 1:"
+                        + " use newuidmap for ranges"));
+    }
+
+    @Test
+    void withTheHelperAndDenyPolicySetgroupsIsDenied() throws Exception {
+        assertThat(probe("setgroups", "deny")).contains("setgroups DENY");
+    }
+
+    @Test
+    void withTheHelperAndSkipPolicyARangedGidMapLeavesSetgroupsAllowed() throws Exception {
+        assertThat(probe("setgroups", "skip")).contains("setgroups ALLOW");
+    }
+
+    @Test
+    void newgidmapDeniesSetgroupsItselfWhenItMapsOnlyTheOwnGid() throws Exception {
+        assertThat(probe("own-gid-helper")).contains("before ALLOW", "after DENY");
+    }
+
+    @Test
+    void theUsersReadinessListsItsRanges() throws Exception {
+        List<String> lines = probe("readiness");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("subuid ok | linx-subid-test (" + UID
+                + ") in /etc/subuid: 300000..365535 (65536 ids)"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("newuidmap ok | ").contains("setuid root"));
+        assertThat(lines).contains("ready true");
+    }
+}
