@@ -42,8 +42,8 @@ public final class UserNamespaceAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    UserNamespaceOperations userNamespaceOperations() {
-        return UserNamespaces.operations();
+    UserNamespaceOperations userNamespaceOperations(UserNamespaceProperties properties) {
+        return UserNamespaces.operations(properties.getStrategy());
     }
 
     @Bean
@@ -60,6 +60,17 @@ public final class UserNamespaceAutoConfiguration {
     }
 
     @Bean
+    static UserNamespaceReadinessLogger userNamespaceReadinessLogger() {
+        return new UserNamespaceReadinessLogger();
+    }
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static StringToMappingStrategyConverter linxUserStringToMappingStrategyConverter() {
+        return new StringToMappingStrategyConverter();
+    }
+
+    @Bean
     @ConfigurationPropertiesBinding
     static StringToSetgroupsPolicyConverter linxUserStringToSetgroupsPolicyConverter() {
         return new StringToSetgroupsPolicyConverter();
@@ -70,7 +81,14 @@ public final class UserNamespaceAutoConfiguration {
      * name the one property at fault.
      */
     static MapSetup checkedDefaults(UserNamespaceProperties properties) {
-        MapSetup setup = properties.toMapSetup();
+        MapSetup setup;
+        try {
+            setup = properties.toMapSetup();
+        }
+        catch (InvalidMappingException ex) {
+            // Only the subordinate layout reads anything: /etc/subuid and /etc/subgid.
+            throw new InvalidUserNamespacePropertyException("linx.user.layout", "subordinate", ex);
+        }
         MapSetup rootless = MapSetup.rootless();
         check("linx.user.uid-map", setup.uid(), () -> MapSetup.of(setup.uid(), rootless.gid()).validate());
         check("linx.user.gid-map", setup.gid(), () -> MapSetup.of(rootless.uid(), setup.gid()).validate());

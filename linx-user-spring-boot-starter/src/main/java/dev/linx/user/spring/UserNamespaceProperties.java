@@ -2,8 +2,10 @@ package dev.linx.user.spring;
 
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
+import dev.linx.user.MappingStrategy;
 import dev.linx.user.Namespace;
 import dev.linx.user.SetgroupsPolicy;
+import dev.linx.user.SubordinateIds;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -21,6 +23,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     uid-map: ["0:1000:1", "1:100000:65536"]      # or objects: - {inside: 0, outside: 1000, length: 1}
  *     gid-map: ["0:1000:1"]
  *     setgroups: deny
+ *     strategy: auto                                 # direct | helper (newuidmap/newgidmap)
+ * }</pre>
+ *
+ * <p>Or, for an unprivileged application with ranges in {@code /etc/subuid} and {@code /etc/subgid}:
+ * <pre>{@code
+ * linx.user.layout: subordinate      # 0 -> own uid, 1..N -> the subordinate ranges, written by newuidmap
  * }</pre>
  *
  * <p>Entries are checked when they are bound and the maps as a whole before the context finishes starting, so a bad
@@ -52,6 +60,20 @@ public class UserNamespaceProperties {
      * "deny"; "skip" is for applications with CAP_SETGID that want workloads to keep setgroups(2).
      */
     private SetgroupsPolicy setgroups = SetgroupsPolicy.DENY;
+
+    /**
+     * What an unset uid-map or gid-map means: "rootless" maps 0 inside to the application's own effective id, length 1;
+     * "subordinate" maps 0 inside to the own id and 1, 2, ... inside to the user's ranges in /etc/subuid and
+     * /etc/subgid, which an unprivileged application can only write through newuidmap/newgidmap (strategy auto or
+     * helper).
+     */
+    private Layout layout = Layout.ROOTLESS;
+
+    /**
+     * How maps reach the kernel: "direct" writes to /proc/<pid>/uid_map and gid_map; "helper" always goes through
+     * newuidmap/newgidmap; "auto" uses the helpers only when an unprivileged application maps more than its own id.
+     */
+    private MappingStrategy strategy = MappingStrategy.AUTO;
 
     /**
      * Namespaces the launcher creates for each workload. The user namespace is always created, listed or not.
@@ -90,6 +112,22 @@ public class UserNamespaceProperties {
         this.setgroups = setgroups;
     }
 
+    public Layout getLayout() {
+        return this.layout;
+    }
+
+    public void setLayout(Layout layout) {
+        this.layout = layout;
+    }
+
+    public MappingStrategy getStrategy() {
+        return this.strategy;
+    }
+
+    public void setStrategy(MappingStrategy strategy) {
+        this.strategy = strategy;
+    }
+
     public Set<Namespace> getNamespaces() {
         return this.namespaces;
     }
@@ -99,13 +137,14 @@ public class UserNamespaceProperties {
     }
 
     /**
-     * The configured maps as a setup, with the rootless default for a map left empty. Not validated: see
+     * The configured maps as a setup, with the layout's map for a map left empty. Not validated: see
      * {@link MapSetup#validate()}.
      */
     MapSetup toMapSetup() {
-        MapSetup rootless = MapSetup.rootless();
-        List<IdMapping> uid = isEmpty(this.uidMap) ? rootless.uid() : this.uidMap;
-        List<IdMapping> gid = isEmpty(this.gidMap) ? rootless.gid() : this.gidMap;
+        MapSetup base = (this.layout == Layout.SUBORDINATE) ? SubordinateIds.current().rootlessSetup()
+                : MapSetup.rootless();
+        List<IdMapping> uid = isEmpty(this.uidMap) ? base.uid() : this.uidMap;
+        List<IdMapping> gid = isEmpty(this.gidMap) ? base.gid() : this.gidMap;
         return new MapSetup(uid, gid, this.setgroups);
     }
 
@@ -119,5 +158,15 @@ public class UserNamespaceProperties {
 
     private static boolean isEmpty(List<IdMapping> map) {
         return map == null || map.isEmpty();
+    }
+
+    /** What an unset map means. */
+    public enum Layout {
+
+        /** 0 inside is the application's own effective id, length 1. */
+        ROOTLESS,
+
+        /** 0 inside is the own id; 1, 2, ... inside are the user's subordinate ranges, in file order. */
+        SUBORDINATE
     }
 }

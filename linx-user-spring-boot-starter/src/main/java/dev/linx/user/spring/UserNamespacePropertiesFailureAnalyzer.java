@@ -55,6 +55,14 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
         if (key.startsWith("setgroups")) {
             return "Set linx.user.setgroups to 'deny' (the default, required for unprivileged applications) or 'skip'.";
         }
+        if (key.startsWith("strategy")) {
+            return "Set linx.user.strategy to 'auto' (the default), 'direct' or 'helper'.";
+        }
+        if (key.startsWith("layout")) {
+            return "Set linx.user.layout to 'rootless' (the default) or 'subordinate'. With 'subordinate', give the "
+                    + "application's user non-overlapping ranges in /etc/subuid and /etc/subgid that do not contain "
+                    + "its own id (see docs/subordinate-ids.md), or set linx.user.uid-map and gid-map explicitly.";
+        }
         if (key.startsWith("namespaces")) {
             return "List linx.user.namespaces from: user, mount, pid, uts, ipc, net, cgroup.";
         }

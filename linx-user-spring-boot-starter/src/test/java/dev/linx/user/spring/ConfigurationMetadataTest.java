@@ -24,7 +24,8 @@ class ConfigurationMetadataTest {
             }
         }
         assertThat(names).containsExactlyInAnyOrder("linx.user.enabled", "linx.user.uid-map", "linx.user.gid-map",
-                "linx.user.setgroups", "linx.user.namespaces", "management.health.userns.enabled");
+                "linx.user.setgroups", "linx.user.namespaces", "linx.user.layout", "linx.user.strategy",
+                "management.health.userns.enabled");
     }
 
     @Test
@@ -32,6 +33,8 @@ class ConfigurationMetadataTest {
         assertThat(defaultOf("linx.user.enabled").asBoolean()).isTrue();
         assertThat(defaultOf("linx.user.setgroups").asString()).isEqualTo("deny");
         assertThat(defaultOf("linx.user.namespaces").get(0).asString()).isEqualTo("user");
+        assertThat(defaultOf("linx.user.layout").asString()).isEqualTo("rootless");
+        assertThat(defaultOf("linx.user.strategy").asString()).isEqualTo("auto");
         assertThat(defaultOf("management.health.userns.enabled").asBoolean()).isTrue();
     }
 

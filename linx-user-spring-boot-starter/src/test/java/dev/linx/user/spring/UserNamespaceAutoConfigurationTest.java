@@ -2,10 +2,13 @@ package dev.linx.user.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linx.user.HostReadiness;
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
+import dev.linx.user.MappingStrategy;
 import dev.linx.user.Namespace;
 import dev.linx.user.SetgroupsPolicy;
+import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
@@ -98,6 +101,49 @@ class UserNamespaceAutoConfigurationTest {
             String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(id.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(out.strip()).isEqualTo("0");
+        });
+    }
+
+    @Test
+    void theOperationsFollowTheConfiguredStrategy() {
+        this.runner.withPropertyValues("linx.user.strategy=Helper")
+            .run(context -> assertThat(context.getBean(UserNamespaceOperations.class))
+                .isSameAs(UserNamespaces.operations(MappingStrategy.HELPER)));
+    }
+
+    @Test
+    void theDefaultStrategyIsAuto() {
+        this.runner.run(context -> assertThat(context.getBean(UserNamespaceOperations.class))
+            .isSameAs(UserNamespaces.operations(MappingStrategy.AUTO)));
+    }
+
+    @Test
+    void theSubordinateLayoutMapsTheUsersOwnIdAndItsSubordinateRanges() {
+        this.runner.withPropertyValues("linx.user.layout=subordinate")
+            .run(context -> assertThat(context.getBean(UserNamespaceLauncher.class).defaults())
+                .isEqualTo(SubordinateIds.current().rootlessSetup()));
+    }
+
+    @Test
+    void anExplicitMapOverridesTheLayout() {
+        this.runner.withPropertyValues("linx.user.layout=subordinate", "linx.user.uid-map=0:1000:1")
+            .run(context -> assertThat(context.getBean(UserNamespaceLauncher.class).defaults().uid())
+                .containsExactly(IdMapping.of(0, 1000, 1)));
+    }
+
+    @Test
+    void logsTheHostReadinessSummaryAtStartUp(CapturedOutput output) {
+        this.runner.run(context -> assertThat(output).contains(HostReadiness.check().summary()));
+    }
+
+    @Test
+    void anUnknownStrategyStopsStartUp() {
+        this.runner.withPropertyValues("linx.user.strategy=magic").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("'linx.user.strategy'").contains("magic")
+                .contains("BAD_STRATEGY");
+            assertThat(analysis.getAction()).contains("'auto'").contains("'direct'").contains("'helper'");
         });
     }
 

@@ -1,12 +1,14 @@
 package dev.linx.user.spring.actuate;
 
 import dev.linx.user.Errno;
+import dev.linx.user.HostReadiness;
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceOperations;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -36,13 +38,26 @@ public final class UserNamespaceEndpoint {
 
     private final @Nullable MapSetup defaults;
 
+    private final Supplier<HostReadiness> readiness;
+
     /**
      * @param operations reads the maps
      * @param defaults what the launcher writes, or null when there is no launcher
      */
     public UserNamespaceEndpoint(UserNamespaceOperations operations, @Nullable MapSetup defaults) {
+        this(operations, defaults, HostReadiness::check);
+    }
+
+    /**
+     * @param operations reads the maps
+     * @param defaults what the launcher writes, or null when there is no launcher
+     * @param readiness the host readiness report, taken on each read
+     */
+    public UserNamespaceEndpoint(UserNamespaceOperations operations, @Nullable MapSetup defaults,
+            Supplier<HostReadiness> readiness) {
         this.operations = operations;
         this.defaults = defaults;
+        this.readiness = readiness;
     }
 
     /** The whole report. */
@@ -52,7 +67,7 @@ public final class UserNamespaceEndpoint {
         ProcessDescriptor self = supported ? describe(ProcessHandle.current().pid()) : null;
         DefaultsDescriptor defaults = (this.defaults != null) ? new DefaultsDescriptor(ranges(this.defaults.uid()),
                 ranges(this.defaults.gid()), this.defaults.setgroups().name().toLowerCase(Locale.ROOT)) : null;
-        return new UserNamespacesDescriptor(supported, self, defaults);
+        return new UserNamespacesDescriptor(supported, self, defaults, ReadinessDescriptor.of(this.readiness.get()));
     }
 
     /**
@@ -98,9 +113,38 @@ public final class UserNamespaceEndpoint {
      * @param supported whether this kernel has user namespaces
      * @param self this process's maps, absent when unsupported
      * @param defaults what the launcher writes for each workload, absent without a launcher
+     * @param readiness whether this host is ready for user namespaces, and why not
      */
     public record UserNamespacesDescriptor(boolean supported, @Nullable ProcessDescriptor self,
-            @Nullable DefaultsDescriptor defaults) {
+            @Nullable DefaultsDescriptor defaults, ReadinessDescriptor readiness) {
+    }
+
+    /**
+     * The host readiness report.
+     *
+     * @param ready true when no finding failed
+     * @param summary one line
+     * @param findings one per check
+     */
+    public record ReadinessDescriptor(boolean ready, String summary, List<FindingDescriptor> findings) {
+
+        static ReadinessDescriptor of(HostReadiness report) {
+            return new ReadinessDescriptor(report.ready(), report.summary(), report.findings()
+                .stream()
+                .map(f -> new FindingDescriptor(f.check().key(), f.status().key(), f.evidence(), f.fix()))
+                .toList());
+        }
+    }
+
+    /**
+     * One readiness finding, in lower-case keys.
+     *
+     * @param check what was checked, e.g. {@code max_user_namespaces}
+     * @param status {@code ok}, {@code warn}, {@code fail} or {@code skipped}
+     * @param evidence what was read
+     * @param fix what to do, empty when nothing
+     */
+    public record FindingDescriptor(String check, String status, String evidence, String fix) {
     }
 
     /**

@@ -1,21 +1,24 @@
 package dev.linx.user.spring.actuate;
 
+import dev.linx.user.HostReadiness;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The {@code userns} health contributor: UP when the launcher can really start a workload in a fresh user namespace
- * with its default maps, DOWN with the failed step, errno and likely cause otherwise.
+ * The {@code userns} health contributor: UP when the host is ready for user namespaces and the launcher can really
+ * start a workload in a fresh one with its default maps; DOWN with the failed readiness findings, or the failed step,
+ * errno and likely cause, otherwise.
  *
- * <p>Each check starts {@code true} through the launcher (a few milliseconds). Responses can be cached with
- * {@code management.endpoint.health.cache.time-to-live}.
+ * <p>Each check reads the {@link HostReadiness} report and, when the host is ready, starts {@code true} through the
+ * launcher (a few milliseconds). Responses can be cached with {@code management.endpoint.health.cache.time-to-live}.
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
@@ -30,14 +33,36 @@ public final class UserNamespaceHealthIndicator extends AbstractHealthIndicator 
 
     private final UserNamespaceLauncher launcher;
 
+    private final Supplier<HostReadiness> readiness;
+
     /** @param launcher the launcher whose defaults the probe writes */
     public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher) {
+        this(launcher, HostReadiness::check);
+    }
+
+    /**
+     * @param launcher the launcher whose defaults the probe writes
+     * @param readiness the host readiness report, taken on each check
+     */
+    public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Supplier<HostReadiness> readiness) {
         super("User namespace health check failed");
         this.launcher = launcher;
+        this.readiness = readiness;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
+        HostReadiness report = this.readiness.get();
+        builder.withDetail("readiness", report.summary());
+        if (!report.ready()) {
+            builder.down();
+            for (HostReadiness.Finding finding : report.findings()) {
+                if (finding.status() == HostReadiness.Status.FAIL) {
+                    builder.withDetail(finding.check().key(), finding.evidence() + " Fix: " + finding.fix());
+                }
+            }
+            return;
+        }
         builder.withDetail("probe", String.join(" ", PROBE));
         Process probe;
         try {

@@ -39,6 +39,8 @@ class UserNamespaceEndpointHttpTest {
         assertThat(report.get("defaults").get("uidMap").get(0).get("outside").asLong())
             .isEqualTo(MapSetup.rootless().uid().get(0).outside());
         assertThat(report.get("defaults").get("setgroups").asString()).isEqualTo("deny");
+        assertThat(report.get("readiness").get("ready").isBoolean()).isTrue();
+        assertThat(report.get("readiness").get("findings").get(0).get("check").asString()).isEqualTo("user_namespaces");
     }
 
     @Test

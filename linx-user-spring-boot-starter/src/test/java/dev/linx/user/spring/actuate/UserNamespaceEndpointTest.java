@@ -3,6 +3,7 @@ package dev.linx.user.spring.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.linx.user.HostReadiness;
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
 import dev.linx.user.Namespace;
@@ -40,6 +41,19 @@ class UserNamespaceEndpointTest {
 
         assertThat(defaults.uidMap()).isEqualTo(ranges(MapSetup.rootless().uid()));
         assertThat(defaults.setgroups()).isEqualTo("deny");
+    }
+
+    @Test
+    void reportsTheHostReadinessFindingsInLowerCaseKeys() {
+        HostReadiness expected = HostReadiness.check();
+
+        UserNamespaceEndpoint.ReadinessDescriptor readiness = this.endpoint.userNamespaces().readiness();
+
+        assertThat(readiness.ready()).isEqualTo(expected.ready());
+        assertThat(readiness.summary()).isEqualTo(expected.summary());
+        assertThat(readiness.findings()).hasSize(HostReadiness.Check.values().length);
+        assertThat(readiness.findings().getFirst().check()).isEqualTo("user_namespaces");
+        assertThat(readiness.findings()).allSatisfy(f -> assertThat(f.status()).isIn("ok", "warn", "fail", "skipped"));
     }
 
     @Test

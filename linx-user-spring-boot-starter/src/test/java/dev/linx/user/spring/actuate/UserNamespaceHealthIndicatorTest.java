@@ -2,6 +2,10 @@ package dev.linx.user.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linx.user.HostReadiness;
+import dev.linx.user.HostReadiness.Check;
+import dev.linx.user.HostReadiness.Finding;
+import dev.linx.user.HostReadiness.Status;
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceLauncher;
@@ -10,7 +14,6 @@ import dev.linx.user.UserNamespaces;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 
 class UserNamespaceHealthIndicatorTest {
 
@@ -20,7 +23,7 @@ class UserNamespaceHealthIndicatorTest {
 
         Health health = new UserNamespaceHealthIndicator(launcher).health(true);
 
-        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
         assertThat(health.getDetails()).containsEntry("probe", "true").containsEntry("exitCode", 0);
     }
 
@@ -30,9 +33,33 @@ class UserNamespaceHealthIndicatorTest {
 
         Health health = new UserNamespaceHealthIndicator(launcher).health(true);
 
-        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
         assertThat(health.getDetails()).containsEntry("operation", "set_uid_map").containsEntry("errno", "eperm");
         assertThat((String) health.getDetails().get("path")).endsWith("/uid_map");
+    }
+
+    @Test
+    void downWithTheFailedFindingAndItsFixWhenTheHostIsNotReady() {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
+        HostReadiness notReady = new HostReadiness(List.of(new Finding(Check.MAX_USER_NAMESPACES, Status.FAIL,
+                "/proc/sys/user/max_user_namespaces is 0", "sysctl -w user.max_user_namespaces=15000")));
+
+        Health health = new UserNamespaceHealthIndicator(launcher, () -> notReady).health(true);
+
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("readiness", notReady.summary())
+            .containsEntry("max_user_namespaces",
+                    "/proc/sys/user/max_user_namespaces is 0 Fix: sysctl -w user.max_user_namespaces=15000")
+            .doesNotContainKey("probe");
+    }
+
+    @Test
+    void reportsTheReadinessSummaryWhenUp() {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
+
+        Health health = new UserNamespaceHealthIndicator(launcher).health(true);
+
+        assertThat(health.getDetails()).containsEntry("readiness", HostReadiness.check().summary());
     }
 
     /**
