@@ -150,27 +150,6 @@ class ParkedProcessTest {
     }
 
     @Test
-    void aReadinessTimeoutKillsAndReapsTheChild() {
-        assertThatThrownBy(() -> ParkedProcess.builder(List.of("true")).readinessTimeout(Duration.ofNanos(1)).start())
-                .isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("did not reach the checkpoint within");
-    }
-
-    @Test
-    void anInterruptWhileWaitingKillsAndReapsTheChildAndStaysPending() {
-        Thread.currentThread().interrupt();
-        try {
-            assertThatThrownBy(() -> ParkedProcess.start(List.of("true"), Set.of()))
-                    .isInstanceOf(UncheckedIOException.class)
-                    .hasCauseInstanceOf(java.io.InterruptedIOException.class)
-                    .hasMessage("interrupted while waiting for the child to reach the checkpoint");
-            assertThat(Thread.currentThread().isInterrupted()).as("interrupt still pending").isTrue();
-        } finally {
-            Thread.interrupted();
-        }
-    }
-
-    @Test
     void aForgottenParkedChildIsKilledAndReapedOnceUnreachable() throws Exception {
         long pid = parkAndForget();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -79,7 +79,7 @@ class UserNamespaceLauncherTest {
     void aRejectionAtTheCheckpointKillsTheChildAndIsRethrown() {
         // Operations that write the uid map early: the launcher's own write then meets the kernel's write-once rule.
         List<Long> touched = Collections.synchronizedList(new ArrayList<>());
-        UserNamespaceOperations meddling = new Delegating(ops) {
+        UserNamespaceOperations meddling = new DelegatingOperations(ops) {
             @Override
             public void setupMaps(long pid, MapSetup setup) {
                 touched.add(pid);
@@ -118,54 +118,5 @@ class UserNamespaceLauncherTest {
             }
         }
         assertThat(results).hasSize(52);
-    }
-
-    /** Forwards every verb; tests override the one they change. */
-    private static class Delegating implements UserNamespaceOperations {
-        private final UserNamespaceOperations delegate;
-
-        Delegating(UserNamespaceOperations delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public boolean isSupported() {
-            return delegate.isSupported();
-        }
-
-        @Override
-        public List<IdMapping> readUidMap(long pid) {
-            return delegate.readUidMap(pid);
-        }
-
-        @Override
-        public List<IdMapping> readGidMap(long pid) {
-            return delegate.readGidMap(pid);
-        }
-
-        @Override
-        public SetgroupsState readSetgroups(long pid) {
-            return delegate.readSetgroups(pid);
-        }
-
-        @Override
-        public void setUidMap(long pid, List<IdMapping> map) {
-            delegate.setUidMap(pid, map);
-        }
-
-        @Override
-        public void setGidMap(long pid, List<IdMapping> map) {
-            delegate.setGidMap(pid, map);
-        }
-
-        @Override
-        public void denySetgroups(long pid) {
-            delegate.denySetgroups(pid);
-        }
-
-        @Override
-        public void setupMaps(long pid, MapSetup setup) {
-            delegate.setupMaps(pid, setup);
-        }
     }
 }
