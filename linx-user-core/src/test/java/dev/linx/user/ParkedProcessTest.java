@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Tag;
 
 /** The checkpoint window: a child in new namespaces, parked before its workload's first instruction. */
+@Tag("rootless")
 class ParkedProcessTest {
 
     private static final long SELF = ProcessHandle.current().pid();
