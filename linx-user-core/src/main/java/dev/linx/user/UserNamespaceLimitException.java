@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Why a child could not be parked: the user-namespace limit {@code user.max_user_namespaces} of the JVM's own user
- * namespace is 0, so the kernel refuses every new user namespace (with {@code ENOSPC}, which the helper cannot pass on).
+ * namespace is 0, so the kernel refuses every new user namespace (with {@code ENOSPC}, which the helper cannot pass
+ * on).
  *
  * <p>It is the {@linkplain java.io.UncheckedIOException#getCause() cause} of the {@link java.io.UncheckedIOException}
  * that {@link ParkedProcess#start} and {@link UserNamespaceLauncher#start} throw; nothing is left behind. The library

@@ -36,8 +36,7 @@ final class Leaks {
     }
 
     static Snapshot take() {
-        return new Snapshot(count(Path.of("/proc/self/fd")), (int) threadNames().stream().filter(Leaks::counted).count(),
-                children());
+        return new Snapshot(count(Path.of("/proc/self/fd")), countedThreads().size(), children());
     }
 
     /**
@@ -70,7 +69,7 @@ final class Leaks {
             left.add((now.fds() - before.fds()) + " file descriptors " + descriptors());
         }
         if (now.threads() > before.threads()) {
-            left.add((now.threads() - before.threads()) + " threads " + threadNames().stream().filter(Leaks::counted).toList());
+            left.add((now.threads() - before.threads()) + " threads " + countedThreads());
         }
         return String.join(", ", left);
     }
@@ -92,7 +91,8 @@ final class Leaks {
                 int end = stat.lastIndexOf(')');
                 String[] fields = stat.substring(end + 2).split(" ");
                 if (Long.parseLong(fields[1]) == SELF) {
-                    children.add(dir.getFileName() + " " + fields[0] + " " + stat.substring(stat.indexOf('(') + 1, end));
+                    String command = stat.substring(stat.indexOf('(') + 1, end);
+                    children.add(dir.getFileName() + " " + fields[0] + " " + command);
                 }
             }
         } catch (IOException e) {
@@ -115,6 +115,10 @@ final class Leaks {
 
     private static final List<String> JVM_POOLS = List.of("GC Thread#", "G1 Conc#", "G1 Refine#", "C1 CompilerThre",
             "C2 CompilerThre", "ForkJoinPool-", "process reaper");
+
+    private static List<String> countedThreads() {
+        return threadNames().stream().filter(Leaks::counted).toList();
+    }
 
     private static boolean counted(String thread) {
         return JVM_POOLS.stream().noneMatch(thread::startsWith);

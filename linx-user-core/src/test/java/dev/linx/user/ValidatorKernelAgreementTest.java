@@ -50,6 +50,7 @@ class ValidatorKernelAgreementTest {
         MapSamples samples = new MapSamples(SEED, privileged ? -1 : uid);
         Tally tally = new Tally();
         long started = System.nanoTime();
+        int parkedBefore = Child.parked;
         Child child = new Child(privileged);
         try {
             for (int i = 0; i < maps; i++) {
@@ -86,8 +87,8 @@ class ValidatorKernelAgreementTest {
                         + " %d accepted by both, %d refused by both %s, %d valid but refused by the unprivileged rule"
                         + " (EPERM), %d with a number beyond 32 bits refused by the validator (the kernel, reading"
                         + " the low 32 bits, accepted %d)%n",
-                privileged ? "privileged" : "unprivileged", uid, SEED, maps, Child.parked, millis, tally.accepted,
-                tally.refusedByBoth(), tally.refusedReasons, tally.privilegeRefused, tally.beyond32Bits,
+                privileged ? "privileged" : "unprivileged", uid, SEED, maps, Child.parked - parkedBefore, millis,
+                tally.accepted, tally.refusedByBoth(), tally.refusedReasons, tally.privilegeRefused, tally.beyond32Bits,
                 tally.beyond32BitsKernelAccepted);
         assertThat(tally.accepted).as("accepted samples").isGreaterThan(maps / 10);
         assertThat(tally.refusedReasons.keySet()).as("every kind of refusal was tried")
@@ -152,6 +153,7 @@ class ValidatorKernelAgreementTest {
 
     /** A parked child whose maps take samples until each is written once. */
     private static final class Child {
+        /** How many children were parked so far, for the report. */
         static int parked;
         private final boolean privileged;
         private final ParkedProcess process;
