@@ -124,11 +124,15 @@ class FaultsTest {
 
     @Test
     void aMissingHelperIsAFileNotFoundBeforeAnyChildExists() throws Exception {
-        // unshare hidden by /dev/null in a private mount namespace: no regular file, so not an executable.
-        List<String> lines = probe("mount --bind /dev/null /usr/bin/unshare", "park");
-        assertThat(lines.getFirst()).startsWith("UncheckedIOException FileNotFoundException | 'unshare' not found on ")
-                .endsWith(": install util-linux");
-        assertThat(lines.get(1)).isEqualTo("left: nothing");
+        // The helper hidden by /dev/null in a private mount namespace: no regular file, so not an executable.
+        for (String helper : List.of("unshare", "setpriv")) {
+            String scenario = helper.equals("unshare") ? "park" : "park-as-other";
+            List<String> lines = probe("mount --bind /dev/null /usr/bin/" + helper, scenario);
+            assertThat(lines.getFirst()).as(helper)
+                    .startsWith("UncheckedIOException FileNotFoundException | '" + helper + "' not found on ")
+                    .endsWith(": install util-linux");
+            assertThat(lines.get(1)).as(helper).isEqualTo("left: nothing");
+        }
     }
 
     @Test
@@ -142,6 +146,18 @@ class FaultsTest {
                     .endsWith("(/proc/sys/user/max_user_namespaces is 0: no user namespace may be created)");
             assertThat(lines.get(1)).as(scenario).isEqualTo("left: nothing");
         }
+    }
+
+    @Test
+    void aUsedUpLimitAboveZeroIsAPlainHelperFailureWithTheHelpersExitStatus() throws Exception {
+        // With the limit at 1 and one child parked, the next is refused; the library cannot name the cause without
+        // reading unshare's text, so it stays the documented plain failure.
+        List<String> lines = probe("echo 1 > /proc/sys/user/max_user_namespaces", "used-up");
+        assertThat(lines.getFirst())
+                .startsWith("UncheckedIOException IOException | the namespace helper failed before the checkpoint"
+                        + " (exit status 1): ")
+                .doesNotContain("UserNamespaceLimitException");
+        assertThat(lines.get(1)).isEqualTo("left: nothing");
     }
 
     /**

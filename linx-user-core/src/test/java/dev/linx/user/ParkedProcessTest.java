@@ -252,16 +252,13 @@ class ParkedProcessTest {
             long pid = child.hostPid();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             Kernel.awaitGone(pid);
-            Process impostor = Kernel.startOnPid(pid);
-            try {
+            try (Kernel.Impostor impostor = Kernel.startOnPid(pid)) {
                 assertThat(impostor.pid()).isEqualTo(pid);
                 assertThatThrownBy(() -> ops.setUidMap(pid, MapSetup.rootless().uid()))
                         .isInstanceOf(UserNamespaceException.class)
                         .extracting(e -> ((UserNamespaceException) e).errno()).isIn(Errno.ENOENT, Errno.ESRCH);
                 // Read past the library: while the parked child is not closed, its pid still routes to its pin.
                 assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/uid_map"))).as("the impostor's map").isEmpty();
-            } finally {
-                impostor.destroyForcibly().waitFor();
             }
         }
     }

@@ -374,13 +374,10 @@ class UserNamespaceOperationsTest {
             original.destroyForcibly().waitFor();
             Kernel.awaitGone(handle.pid());
             Thread.sleep(30); // a handle tells processes apart by start time, recorded in 10 ms clock ticks
-            Process impostor = Kernel.startOnPid(handle.pid());
-            try {
+            try (Kernel.Impostor impostor = Kernel.startOnPid(handle.pid())) {
                 UserNamespaceException e = rejection(() -> ops.setUidMap(handle, OWN_UID));
                 assertThat(e.errno()).isEqualTo(Errno.ESRCH);
                 assertThat(ops.readUidMap(impostor.pid())).as("the impostor's map").isEmpty();
-            } finally {
-                impostor.destroyForcibly().waitFor();
             }
         }
 
