@@ -3,7 +3,9 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("rootless")
 class ErrnoTest {
 
     @Test

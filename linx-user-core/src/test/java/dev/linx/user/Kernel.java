@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,24 +84,48 @@ final class Kernel {
         return p.pid() + " " + p.info().commandLine().orElse("?");
     }
 
-    /** Starts a process in a fresh user namespace of its own on exactly {@code pid}, steering ns_last_pid. */
-    static Process startOnPid(long pid) throws Exception {
+    /**
+     * Starts a process in a fresh user namespace of its own on exactly {@code pid}, steering ns_last_pid.
+     *
+     * <p>The impostor is a grandchild, started by a shell that waits for it: the JDK keeps the exit of each child it
+     * started under its pid for a moment after reaping it, and a new child of this JVM on that same pid could be
+     * mistaken for the old one and never reaped.
+     */
+    static Impostor startOnPid(long pid) throws Exception {
         for (int attempt = 0; attempt < 50; attempt++) {
-            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Long.toString(pid - 1));
-            Process p = new ProcessBuilder("unshare", "--user", "sleep", "30").start();
-            if (p.pid() == pid) {
-                awaitOwnUserNamespace(p);
-                return p;
+            // The shell takes pid - 1 and its child the pid, unless another process of the machine comes between.
+            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Long.toString(pid - 2));
+            Process shell = new ProcessBuilder("sh", "-c", "unshare --user sleep 30 & echo $!; wait").start();
+            Impostor impostor = new Impostor(shell, readPid(shell));
+            if (impostor.pid() == pid) {
+                awaitOwnUserNamespace(pid);
+                return impostor;
             }
-            p.destroyForcibly().waitFor();
+            impostor.close();
         }
         throw new AssertionError("could not start a process on pid " + pid);
     }
 
+    private static long readPid(Process shell) throws IOException {
+        var out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII));
+        return Long.parseLong(out.readLine().strip());
+    }
+
+    /** A process started on a chosen pid, and the shell that reaps it. */
+    record Impostor(Process shell, long pid) implements AutoCloseable {
+
+        /** Kills the impostor and waits for its shell, which reaps it. */
+        @Override
+        public void close() throws InterruptedException {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            shell.waitFor();
+        }
+    }
+
     /** Waits until unshare has created the impostor's namespace: an unpinned write would then succeed on it. */
-    static void awaitOwnUserNamespace(Process p) throws InterruptedException {
+    static void awaitOwnUserNamespace(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (namespace(p.pid(), "user").equals(namespace(ProcessHandle.current().pid(), "user"))) {
+        while (namespace(pid, "user").equals(namespace(ProcessHandle.current().pid(), "user"))) {
             assertThat(System.nanoTime()).as("impostor in its own namespace").isLessThan(deadline);
             Thread.sleep(1);
         }

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("rootless")
 class MapSetupTest {
 
     private static final List<IdMapping> ROOT = List.of(IdMapping.of(0, 1000, 1));

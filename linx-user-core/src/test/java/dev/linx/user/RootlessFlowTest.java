@@ -18,12 +18,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The rootless flow proven without privilege: each scenario of {@link RootlessProbe} runs in a JVM of its own as uid
  * and gid 65534 with no supplementary groups (through {@code setpriv} when this suite runs as root, or as the
  * current unprivileged user otherwise).
  */
+@Tag("rootless")
 class RootlessFlowTest {
 
     private static final long NOBODY = 65534;

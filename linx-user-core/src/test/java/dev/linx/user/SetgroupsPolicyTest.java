@@ -7,7 +7,9 @@ import dev.linx.user.InvalidMappingException.Reason;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
+@Tag("rootless")
 class SetgroupsPolicyTest {
 
     @ParameterizedTest

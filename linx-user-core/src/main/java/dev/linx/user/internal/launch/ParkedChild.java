@@ -1,5 +1,6 @@
 package dev.linx.user.internal.launch;
 
+import dev.linx.user.UserNamespaceLimitException;
 import dev.linx.user.internal.procfs.PinnedDir;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
@@ -183,8 +184,34 @@ public final class ParkedChild {
         } else {
             message = "unexpected output '" + line + "'";
         }
-        return failure("the namespace helper failed before the checkpoint" + status
-                + (message.isEmpty() ? "" : ": " + message));
+        String text = "the namespace helper failed before the checkpoint" + status
+                + (message.isEmpty() ? "" : ": " + message);
+        if (line == null) {
+            long limit = userNamespaceLimit();
+            if (limit == 0) {
+                String why = text + " (" + UserNamespaceLimitException.SYSCTL
+                        + " is 0: no user namespace may be created)";
+                return new UncheckedIOException(why, new UserNamespaceLimitException(limit, why));
+            }
+        }
+        return failure(text);
+    }
+
+    /**
+     * The user-namespace limit of this JVM's user namespace, read from the kernel after a helper failure (the helper
+     * passes on only text, which is never parsed for an errno); {@code -1} when it cannot be read.
+     */
+    private static long userNamespaceLimit() {
+        try (Syscalls sys = Syscalls.open()) {
+            int fd = sys.open(UserNamespaceLimitException.SYSCTL.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+            try {
+                return Long.parseLong(new String(sys.readAll(fd, 64), StandardCharsets.US_ASCII).strip());
+            } finally {
+                sys.close(fd);
+            }
+        } catch (ErrnoException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static PinnedDir pinAndVerify(long pid, String marker) {

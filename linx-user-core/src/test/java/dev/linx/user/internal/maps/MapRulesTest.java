@@ -13,7 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("rootless")
 class MapRulesTest {
 
     @Test
