@@ -27,6 +27,14 @@ public final class KernelRulesProbe {
                     attempt(() -> OPS.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 1000, 1))));
                 }
             }
+            case "outside-ids" -> {
+                try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                    attempt(() -> OPS.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 5, 1))));
+                }
+                try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                    attempt(() -> OPS.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1))));
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -96,6 +96,15 @@ class KernelRulesTest {
                         "accepted", "accepted");
     }
 
+    @Test
+    void outsideIdsMustBeMappedInTheWritersOwnNamespace() throws Exception {
+        // The probe JVM runs in a user namespace of its own that maps only uid 0: it may map 0, not 5.
+        assertThat(probe(List.of("unshare", "--user", "--map-root-user"), "outside-ids")).containsExactly(
+                "EPERM SET_UID_MAP | an outside id is not mapped in this process's own user namespace, or the target's"
+                        + " namespace is not a child of this process's (the initial namespace's maps cannot be written)",
+                "accepted");
+    }
+
     private static List<String> unprivileged() {
         return List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
     }
