@@ -1,0 +1,348 @@
+package dev.linx.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linx.user.*;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java examples of docs/examples.md, docs/core.md and docs/architecture.md, run as written against the real
+ * kernel. The first test fails when a doc and this file drift apart: every line of every java block of those pages
+ * must appear here.
+ */
+class DocsExamplesTest {
+
+    private static final List<Path> DOCS = List.of(Path.of("..", "docs", "examples.md"),
+            Path.of("..", "docs", "core.md"), Path.of("..", "docs", "architecture.md"));
+    private static final Path THIS_SOURCE = Path.of("src/test/java/dev/linx/user/DocsExamplesTest.java");
+
+    private final UserNamespaceOperations ops = UserNamespaces.operations();
+
+    private final MapSetup me = MapSetup.rootless();
+
+    private final long myUid = me.uid().getFirst().outside();
+
+    @AfterEach
+    void nothingIsLeftBehind() {
+        Kernel.assertNoChildLeft();
+    }
+
+    @Test
+    void everyJavaLineOfTheDocsIsInThisTest() throws Exception {
+        List<String> source = Files.readAllLines(THIS_SOURCE).stream().map(String::strip).toList();
+        for (Path doc : DOCS) {
+            List<String> snippets = javaSnippetLines(Files.readAllLines(doc));
+            assertThat(source).as(doc.toString()).containsAll(snippets);
+        }
+    }
+
+    // docs/examples.md
+
+    @Test
+    void isItSupported() {
+        UserNamespaceOperations ops = UserNamespaces.operations();
+        boolean supported = ops.isSupported();   // true iff /proc/self/uid_map exists (any kernel since 3.8)
+        assertThat(supported).isTrue();
+    }
+
+    @Test
+    void theRootlessMappingStepByStep() throws Exception {
+        String printed = capturingStdout(() -> {
+            try (ParkedProcess child = ParkedProcess.start(List.of("/bin/sh", "-c", "id -u; whoami"), Set.of(Namespace.USER))) {
+                long pid = child.hostPid();              // the pid as the host sees it: the one for /proc writes
+                MapSetup me = MapSetup.rootless();       // 0 -> my effective uid, 0 -> my effective gid
+                ops.denySetgroups(pid);                  // the kernel demands this before an unprivileged gid_map
+                ops.setUidMap(pid, me.uid());
+                ops.setGidMap(pid, me.gid());
+                Process workload = child.proceed();      // its first instruction runs now
+                System.out.print(new String(workload.getInputStream().readAllBytes()));   // 0, then root
+                workload.waitFor();
+            }
+        });
+        assertThat(printed).isEqualTo("0\nroot\n");
+    }
+
+    @Test
+    void theInsideOutsideLengthShape() throws Exception {
+        String printed = capturingStdout(() -> {
+            List<IdMapping> single = List.of(IdMapping.of(0, 1000, 1));            // uid 0 inside is uid 1000 outside
+            List<IdMapping> range = List.of(IdMapping.of(0, 100_000, 65_536));     // 0..65535 inside are 100000..165535 outside
+            List<IdMapping> several = List.of(IdMapping.of(0, 1000, 1), IdMapping.of(1, 100_000, 65_535));
+            System.out.println(single);   // [IdMapping<0 -> 1000>]
+            System.out.println(range);    // [IdMapping<0..65535 -> 100000..165535>]
+            assertThat(several).hasSize(2);
+        });
+        assertThat(printed).isEqualTo("[IdMapping<0 -> 1000>]\n[IdMapping<0..65535 -> 100000..165535>]\n");
+    }
+
+    @Test
+    void textInBothFormats() throws Exception {
+        String printed = capturingStdout(() -> {
+            IdMapping fromKernel = IdMapping.parse("0 1000 1");
+            IdMapping fromConfig = IdMapping.parse("0:1000:1");
+            System.out.println(fromKernel.equals(fromConfig));   // true
+        });
+        assertThat(printed).isEqualTo("true\n");
+    }
+
+    @Test
+    void theSetgroupsDance() throws Exception {
+        String printed = capturingStdout(() -> {
+            try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                long pid = child.hostPid();
+                System.out.println(ops.readSetgroups(pid));   // ALLOW
+                ops.denySetgroups(pid);
+                ops.denySetgroups(pid);                       // repeatable until gid_map is written
+                ops.setGidMap(pid, MapSetup.rootless().gid());
+                System.out.println(ops.readSetgroups(pid));   // DENY, for good
+            }
+        });
+        assertThat(printed).isEqualTo("ALLOW\nDENY\n");
+    }
+
+    @Test
+    void callerMistakes() throws Exception {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();
+            String printed = capturingStdout(() -> {
+                try {
+                    ops.setUidMap(pid, List.of());
+                } catch (InvalidMappingException e) {
+                    System.out.println(e.reason());   // EMPTY_MAP
+                }
+                try {
+                    IdMapping.parse("0:1000");
+                } catch (InvalidMappingException e) {
+                    System.out.println(e.reason());   // BAD_ENTRY
+                }
+            });
+            assertThat(printed).isEqualTo("EMPTY_MAP\nBAD_ENTRY\n");
+            assertThat(ops.readUidMap(pid)).as("nothing written").isEmpty();
+        }
+    }
+
+    @Test
+    void kernelRejections() throws Exception {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();
+            String printed = capturingStdout(() -> {
+                ops.setUidMap(pid, me.uid());
+                try {
+                    ops.setUidMap(pid, me.uid());                // a second write
+                } catch (UserNamespaceException e) {
+                    System.out.println(e.getMessage());          // user set_uid_map failed on /proc/4242/uid_map: eperm (errno 1)
+                    System.out.println(e.hint().orElseThrow());  // uid_map is write-once and this namespace's map is already written: ...
+                }
+                try {
+                    ops.setUidMap(9_999_999, me.uid());          // no such process
+                } catch (UserNamespaceException e) {
+                    System.out.println(e.errno() + " " + e.operation() + " " + e.path());   // ENOENT SET_UID_MAP /proc/9999999/uid_map
+                }
+            });
+            assertThat(printed.lines().toList()).containsExactly(
+                    "user set_uid_map failed on /proc/" + pid + "/uid_map: eperm (errno 1)",
+                    "uid_map is write-once and this namespace's map is already written: plan the whole map in one call",
+                    "ENOENT SET_UID_MAP /proc/9999999/uid_map");
+        }
+    }
+
+    @Test
+    void switchingOnErrno() throws Exception {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();
+            List<IdMapping> mappings = me.uid();
+            ops.setUidMap(pid, mappings);
+            String printed = capturingStdout(() -> {
+                try {
+                    ops.setUidMap(pid, mappings);
+                } catch (InvalidMappingException e) {
+                    System.out.println("invalid input: " + e.reason());   // nothing reached the kernel
+                } catch (UserNamespaceException e) {
+                    switch (e.errno()) {
+                        case EPERM -> System.out.println("not permitted: " + e.hint().orElse(""));   // written already, or too broad
+                        case ENOENT, ESRCH -> System.out.println("the process is gone");
+                        default -> throw e;
+                    }
+                }
+            });
+            assertThat(printed).startsWith("not permitted: uid_map is write-once");
+        }
+    }
+
+    @Test
+    void readingTheJvmsOwnMap() throws Exception {
+        String printed = capturingStdout(() -> {
+            long self = ProcessHandle.current().pid();
+            System.out.println(ops.readUidMap(self));   // [IdMapping<0..4294967294 -> 0..4294967294>]
+        });
+        assertThat(printed).isEqualTo("[IdMapping<0..4294967294 -> 0..4294967294>]\n");
+    }
+
+    @Test
+    void readingAMapBackAndWritingItElsewhere() throws Exception {
+        String printed = capturingStdout(() -> {
+            try (ParkedProcess source = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER));
+                    ParkedProcess target = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                System.out.println(ops.readUidMap(source.hostPid()));   // []
+                ops.setupMaps(source.hostPid(), MapSetup.rootless());
+                List<IdMapping> copied = ops.readUidMap(source.hostPid());
+                ops.denySetgroups(target.hostPid());
+                ops.setUidMap(target.hostPid(), copied);
+                ops.setGidMap(target.hostPid(), ops.readGidMap(source.hostPid()));
+                System.out.println(ops.readUidMap(target.hostPid()));   // [IdMapping<0 -> 1000>]
+            }
+        });
+        assertThat(printed).isEqualTo("[]\n[IdMapping<0 -> " + myUid + ">]\n");
+    }
+
+    @Test
+    void setupMapsInOneCall() throws Exception {
+        MapSetup setup = MapSetup.of(List.of(IdMapping.of(0, 1000, 1)), List.of(IdMapping.of(0, 1000, 1)));
+        assertThat(setup).isEqualTo(MapSetup.rootless(1000, 1000));
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();
+            ops.setupMaps(pid, MapSetup.rootless());
+            assertThat(ops.readSetgroups(pid)).isEqualTo(SetgroupsState.DENY);
+            assertThat(ops.readUidMap(pid)).isEqualTo(me.uid());
+            assertThat(ops.readGidMap(pid)).isEqualTo(me.gid());
+        }
+    }
+
+    @Test
+    void setupMapsStopsAtTheFailedStep() throws Exception {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();
+            String printed = capturingStdout(() -> {
+                ops.setUidMap(pid, me.uid());                     // the uid map alone, written earlier
+                try {
+                    ops.setupMaps(pid, MapSetup.rootless());
+                } catch (UserNamespaceException e) {
+                    System.out.println(e.operation());            // SET_UID_MAP: the deny went through, the uid map did not
+                }
+                try {
+                    new MapSetup(List.of(IdMapping.of(0, 1000, 1)), null, SetgroupsPolicy.DENY);
+                } catch (InvalidMappingException e) {
+                    System.out.println(e.reason());               // MISSING_GID_MAP
+                }
+                try {
+                    SetgroupsPolicy.parse("sometimes");
+                } catch (InvalidMappingException e) {
+                    System.out.println(e.reason());               // BAD_SETGROUPS
+                }
+            });
+            assertThat(printed).isEqualTo("SET_UID_MAP\nMISSING_GID_MAP\nBAD_SETGROUPS\n");
+            assertThat(ops.readSetgroups(pid)).as("the deny went through").isEqualTo(SetgroupsState.DENY);
+            assertThat(ops.readGidMap(pid)).as("no gid map").isEmpty();
+        }
+    }
+
+    @Test
+    void endToEndContainerWithItsOwnProc() throws Exception {
+        String printed = capturingStdout(() -> {
+            UserNamespaceLauncher launcher = new UserNamespaceLauncher(ops, MapSetup.rootless(),
+                    Set.of(Namespace.MOUNT, Namespace.PID));
+            Process container = launcher.start(List.of("/bin/sh", "-c",
+                    "mount -t proc proc /proc && echo \"pid $$, $(whoami)\" && ls -d /proc/[0-9]*"));
+            System.out.print(new String(container.getInputStream().readAllBytes()));   // pid 1, root / /proc/1
+            container.waitFor();
+        });
+        assertThat(printed).isEqualTo("pid 1, root\n/proc/1\n");
+    }
+
+    // docs/core.md
+
+    @Test
+    void coreTheFlow() throws Exception {
+        UserNamespaceOperations ops = UserNamespaces.operations();
+        try (ParkedProcess child = ParkedProcess.start(List.of("/bin/sh", "-c", "id; whoami"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();                 // the pid for /proc writes
+            ops.denySetgroups(pid);                     // the kernel demands this before an unprivileged gid_map
+            ops.setUidMap(pid, List.of(IdMapping.of(0, 1000, 1)));   // root inside = uid 1000 outside (a JVM running as 1000)
+            ops.setGidMap(pid, List.of(IdMapping.of(0, 1000, 1)));
+            Process workload = child.proceed();         // uid=0(root) gid=0(root) ... / root
+            String seen = Kernel.output(workload);
+            // Root inside only for a JVM that is 1000 outside; any other JVM's child is the overflow id inside.
+            assertThat(seen).startsWith(myUid == 1000 ? "uid=0(root)" : "uid=65534");
+        }
+    }
+
+    @Test
+    void coreTheLauncher() throws Exception {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
+        Process workload = launcher.start(List.of("id", "-u"));   // prints 0
+        assertThat(Kernel.output(workload)).isEqualTo("0\n");
+    }
+
+    @Test
+    void coreErrorHandling() throws Exception {
+        Log log = new Log();
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            long pid = child.hostPid();
+            MapSetup setup = MapSetup.rootless();
+            ops.setupMaps(pid, setup);
+            try {
+                ops.setupMaps(pid, setup);
+            } catch (InvalidMappingException e) {
+                // nothing was written: fix the input (e.reason())
+            } catch (UserNamespaceException e) {
+                switch (e.errno()) {
+                    case EPERM -> log.warn("{}: {}", e.getMessage(), e.hint().orElse(""));
+                    case ENOENT, ESRCH -> log.info("process {} is gone", pid);
+                    default -> throw e;
+                }
+            }
+            assertThat(log.lines).singleElement().asString().startsWith("WARN user deny_setgroups failed on");
+        }
+    }
+
+    /** The few methods of a logger the core.md snippet uses; records what it was given. */
+    private static final class Log {
+        final List<String> lines = new ArrayList<>();
+
+        void warn(String format, Object... args) {
+            lines.add("WARN " + String.format(format.replace("{}", "%s"), args));
+        }
+
+        void info(String format, Object... args) {
+            lines.add("INFO " + String.format(format.replace("{}", "%s"), args));
+        }
+    }
+
+    private interface Snippet {
+        void run() throws Exception;
+    }
+
+    private static String capturingStdout(Snippet snippet) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            snippet.run();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    static List<String> javaSnippetLines(List<String> markdown) {
+        List<String> lines = new ArrayList<>();
+        boolean inJava = false;
+        for (String line : markdown) {
+            if (line.startsWith("```")) {
+                inJava = line.equals("```java");
+            } else if (inJava && !line.isBlank()) {
+                lines.add(line.strip());
+            }
+        }
+        return lines;
+    }
+}

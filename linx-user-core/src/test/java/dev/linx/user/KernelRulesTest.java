@@ -1,0 +1,140 @@
+package dev.linx.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel rules of docs/errors.md that the other tests do not reach, proven through the library: the initial
+ * namespace's fixed files, {@code EACCES} for files the writer may not open, and {@code CAP_SETFCAP} for host uid 0.
+ * Needs root, to run probes with less privilege ({@link KernelRulesProbe}).
+ */
+class KernelRulesTest {
+
+    private static final UserNamespaceOperations OPS = UserNamespaces.operations();
+    private static Path classes;
+
+    @BeforeAll
+    static void copyClassesWhereNobodyCanReadThem() throws Exception {
+        assumeTrue(Kernel.isRoot(), "the probes drop privilege from root");
+        classes = Files.createTempDirectory("linx-rules-");
+        copyTree(location(UserNamespaces.class), classes.resolve("main"));
+        copyTree(location(KernelRulesProbe.class), classes.resolve("test"));
+        try (Stream<Path> all = Files.walk(classes)) {
+            for (Path p : all.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    @AfterAll
+    static void removeClasses() throws IOException {
+        if (classes == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(classes)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @AfterEach
+    void nothingIsLeftBehind() {
+        Kernel.assertNoChildLeft();
+    }
+
+    @Test
+    void theMapsOfAProcessOutsideAFreshNamespaceAreFixed() {
+        long self = ProcessHandle.current().pid();
+        assertThat(Expect.rejection(() -> OPS.setUidMap(self, List.of(IdMapping.of(0, 0, 1)))).errno())
+                .isEqualTo(Errno.EPERM);
+        assertThat(Expect.rejection(() -> OPS.setGidMap(self, List.of(IdMapping.of(0, 0, 1)))).errno())
+                .isEqualTo(Errno.EPERM);
+    }
+
+    @Test
+    void setgroupsCannotBeDeniedOnceTheGidMapIsWrittenEvenByRoot() {
+        UserNamespaceException e = Expect.rejection(() -> OPS.denySetgroups(ProcessHandle.current().pid()));
+        assertThat(e.errno()).isEqualTo(Errno.EPERM);
+        assertThat(e.operation()).isEqualTo(Operation.DENY_SETGROUPS);
+    }
+
+    @Test
+    void openingSetgroupsForWritingNeedsCapSysAdminOverTheNamespace() throws Exception {
+        assertThat(probe(unprivileged(), "setgroups-of-own-process"))
+                .singleElement().asString().startsWith("EACCES DENY_SETGROUPS | ");
+    }
+
+    @Test
+    void theMapFilesOfAnotherUsersProcessCannotBeOpenedWithoutPrivilege() throws Exception {
+        assumeTrue(Kernel.field(1, "Uid").startsWith("0"), "pid 1 runs as root");
+        assertThat(probe(unprivileged(), "map-of-another-users-process"))
+                .singleElement().asString().startsWith("EACCES SET_UID_MAP | ");
+    }
+
+    @Test
+    void mappingHostUidZeroNeedsCapSetfcapButHostGidZeroDoesNot() throws Exception {
+        assertThat(probe(List.of("setpriv", "--inh-caps=-setfcap", "--bounding-set=-setfcap"), "host-root"))
+                .containsExactly("EPERM SET_UID_MAP | mapping host uid 0 needs CAP_SETFCAP over the parent namespace",
+                        "accepted", "accepted");
+    }
+
+    @Test
+    void outsideIdsMustBeMappedInTheWritersOwnNamespace() throws Exception {
+        // The probe JVM runs in a user namespace of its own that maps only uid 0: it may map 0, not 5.
+        assertThat(probe(List.of("unshare", "--user", "--map-root-user"), "outside-ids")).containsExactly(
+                "EPERM SET_UID_MAP | an outside id is not mapped in this process's own user namespace, or the target's"
+                        + " namespace is not a child of this process's (the initial namespace's maps cannot be written)",
+                "accepted");
+    }
+
+    private static List<String> unprivileged() {
+        return List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+    }
+
+    private static List<String> probe(List<String> privilege, String scenario) throws Exception {
+        List<String> command = new ArrayList<>(privilege);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
+                "--enable-native-access=ALL-UNNAMED", "-cp", classes.resolve("main") + ":" + classes.resolve("test"),
+                KernelRulesProbe.class.getName(), scenario));
+        Process probe = new ProcessBuilder(command).directory(classes.toFile()).start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(probe.exitValue()).as("probe exit; stderr:\n" + err).isZero();
+        return out.lines().toList();
+    }
+
+    private static Path location(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            all.forEach(source -> {
+                try {
+                    Files.copy(source, to.resolve(from.relativize(source).toString()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.linx.user.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.linx.user.IdMapping;
+import dev.linx.user.MapSetup;
+import dev.linx.user.Namespace;
+import dev.linx.user.SetgroupsPolicy;
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.spring.actuate.UserNamespaceHealthIndicator;
+import dev.linx.user.spring.metrics.MeteredUserNamespaceOperations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The YAML and Java of docs/getting-started.md and docs/configuration.md, run as written: each YAML block is the
+ * application.yml of a real application (web server, actuator, metrics, the starter), and the Java snippet is a
+ * controller of it. Also checks the failure report shown in docs/errors.md against the real one.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DocsConfigurationTest {
+
+    private static final Path GETTING_STARTED = Path.of("..", "docs", "getting-started.md");
+    private static final Path CONFIGURATION = Path.of("..", "docs", "configuration.md");
+    private static final Path ERRORS = Path.of("..", "docs", "errors.md");
+    private static final Path THIS_SOURCE = Path.of("src/test/java/dev/linx/user/spring/DocsConfigurationTest.java");
+
+    private static final HttpClient client = HttpClient.newHttpClient();
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    /** What each YAML block must do, keyed by a line only that block has. */
+    private final Map<String, BiConsumer<ConfigurableApplicationContext, Integer>> expectations = expectations();
+
+    @Test
+    void everyJavaLineOfTheDocsIsInThisTest() throws IOException {
+        List<String> source = Files.readAllLines(THIS_SOURCE).stream().map(String::strip).toList();
+        for (Path doc : List.of(GETTING_STARTED, CONFIGURATION)) {
+            assertThat(source).as(doc.toString()).containsAll(lines(blocks(doc, "java")));
+        }
+        assertThat(blocks(GETTING_STARTED, "java")).isNotEmpty();
+    }
+
+    @Test
+    void everyDocumentedKeyExists() throws IOException {
+        Set<String> known = knownKeys();
+        for (Path doc : List.of(GETTING_STARTED, CONFIGURATION)) {
+            for (String yaml : blocks(doc, "yaml")) {
+                for (String key : keys(yaml)) {
+                    assertThat(known).as(doc + ": " + key).contains(key);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyYamlBlockStartsAnApplicationThatDoesWhatTheDocSays(@TempDir Path dir) throws IOException {
+        List<String> yamls = new ArrayList<>(blocks(GETTING_STARTED, "yaml"));
+        yamls.addAll(blocks(CONFIGURATION, "yaml"));
+        assertThat(yamls).hasSize(expectations.size());
+        for (String yaml : yamls) {
+            List<String> markers = expectations.keySet().stream().filter(yaml::contains).toList();
+            assertThat(markers).as("the expectation for\n" + yaml).hasSize(1);
+            Path file = Files.writeString(dir.resolve("application.yml"), yaml);
+            SpringApplication application = new SpringApplication(App.class);
+            application.setWebApplicationType(WebApplicationType.SERVLET);
+            try (ConfigurableApplicationContext context = application.run("--spring.config.location=file:" + file,
+                    "--server.port=0", "--server.address=127.0.0.1")) {
+                int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+                expectations.get(markers.getFirst()).accept(context, port);
+            }
+        }
+    }
+
+    @Test
+    void theFailureReportInErrorsMdIsTheRealOne(CapturedOutput output) throws IOException {
+        SpringApplication application = new SpringApplication(App.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+
+        assertThatThrownBy(() -> application.run("--linx.user.gid-map=0:1000:0")).isNotNull();
+
+        List<String> report = lines(blocks(ERRORS, "text")).stream()
+            .map(line -> line.endsWith("...") ? line.substring(0, line.length() - 3).strip() : line)
+            .toList();
+        assertThat(report).isNotEmpty();
+        for (String line : report) {
+            assertThat(output.getOut() + output.getErr()).contains(line);
+        }
+    }
+
+    private Map<String, BiConsumer<ConfigurableApplicationContext, Integer>> expectations() {
+        Map<String, BiConsumer<ConfigurableApplicationContext, Integer>> all = new LinkedHashMap<>();
+        // getting-started.md, step 3: the endpoint and health are reachable, and the controller runs id as root.
+        all.put("include: [health, userns]", (context, port) -> {
+            JsonNode report = getJson(port, "/actuator/userns");
+            assertThat(report.get("supported").asBoolean()).isTrue();
+            assertThat(report.get("defaults").get("setgroups").asString()).isEqualTo("deny");
+            assertThat(report.get("defaults").get("uidMap").get(0).get("outside").asLong())
+                .isEqualTo(MapSetup.rootless().uid().getFirst().outside());
+            JsonNode health = getJson(port, "/actuator/health/userns");
+            assertThat(health.get("status").asString()).isEqualTo("UP");
+            assertThat(health.get("details").get("exitCode").asInt()).isZero();
+            assertThat(get(port, "/id").body()).startsWith("uid=0(root) gid=0(root) groups=0(root)");
+        });
+        // configuration.md: the default, spelled out for uid and gid 1000.
+        all.put("uid-map: [\"0:1000:1\"]", (context, port) -> {
+            UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+            assertThat(launcher.defaults()).isEqualTo(MapSetup.rootless(1000, 1000));
+            assertThat(launcher.namespaces()).containsExactly(Namespace.USER);
+        });
+        // configuration.md: ranges, the object form, more namespaces; root inside whatever the host uid.
+        all.put("outside: 100000", (context, port) -> {
+            UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+            assertThat(launcher.defaults()).isEqualTo(new MapSetup(List.of(IdMapping.of(0, 100_000, 65_536)),
+                    List.of(IdMapping.of(0, 100_000, 65_536)), SetgroupsPolicy.SKIP));
+            assertThat(launcher.namespaces()).isEqualTo(EnumSet.of(Namespace.USER, Namespace.MOUNT, Namespace.PID,
+                    Namespace.UTS, Namespace.IPC));
+            if (isRoot()) {
+                assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
+            }
+        });
+        // configuration.md: the endpoint and metrics exposed.
+        all.put("include: [health, userns, metrics]", (context, port) -> {
+            assertThat(get(port, "/actuator/userns").statusCode()).isEqualTo(200);
+            assertThat(get(port, "/actuator/userns/" + ProcessHandle.current().pid()).statusCode()).isEqualTo(200);
+            assertThat(get(port, "/actuator/userns/0").statusCode()).isEqualTo(400);
+            assertThat(get(port, "/actuator/userns/abc").statusCode()).isEqualTo(400);
+            assertThat(get(port, "/actuator/userns/" + unusedPid()).statusCode()).isEqualTo(404);
+            JsonNode rejections = getJson(port,
+                    "/actuator/metrics/linx.user.rejections?tag=operation:read_uid_map&tag=errno:enoent");
+            assertThat(rejections.get("measurements").get(0).get("value").asDouble()).isEqualTo(1.0);
+        });
+        // configuration.md: health details shown, the userns contributor switched off.
+        all.put("show-details: always\n  health:", (context, port) -> {
+            assertThat(context.getBeansOfType(UserNamespaceHealthIndicator.class)).isEmpty();
+            assertThat(get(port, "/actuator/health/userns").statusCode()).isEqualTo(404);
+            assertThat(context.getBean(UserNamespaceLauncher.class)).isNotNull();
+        });
+        // configuration.md: metrics; every operations bean is measured.
+        all.put("include: [health, metrics, prometheus]", (context, port) -> {
+            assertThat(context.getBean(UserNamespaceOperations.class))
+                .isInstanceOf(MeteredUserNamespaceOperations.class);
+            assertThat(get(port, "/actuator/metrics").statusCode()).isEqualTo(200);
+        });
+        return all;
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(WorkloadController.class)
+    static class App {
+    }
+
+    private static String run(UserNamespaceLauncher launcher, String... argv) {
+        try {
+            Process process = launcher.start(List.of(argv));
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).isZero();
+            return out;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static boolean isRoot() {
+        return MapSetup.rootless().uid().getFirst().outside() == 0;
+    }
+
+    private static long unusedPid() {
+        long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
+        return highest + 100_000 < 4_194_304 ? highest + 100_000 : 4_194_303;
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static JsonNode getJson(int port, String path) {
+        HttpResponse<String> response = get(port, path);
+        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    /** The property names a YAML block sets, without list indexes and what follows them. */
+    private static Set<String> keys(String yaml) throws IOException {
+        Set<String> keys = new HashSet<>();
+        for (var source : new YamlPropertySourceLoader().load("doc", new ByteArrayResource(yaml.getBytes(
+                StandardCharsets.UTF_8)))) {
+            for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
+                int index = name.indexOf('[');
+                keys.add(index < 0 ? name : name.substring(0, index));
+            }
+        }
+        return keys;
+    }
+
+    /** Every property any configuration metadata on the classpath describes, the starter's included. */
+    private static Set<String> knownKeys() throws IOException {
+        Set<String> known = new HashSet<>();
+        for (URL url : Collections.list(DocsConfigurationTest.class.getClassLoader()
+            .getResources("META-INF/spring-configuration-metadata.json"))) {
+            try (InputStream in = url.openStream()) {
+                for (JsonNode property : json.readTree(in).path("properties")) {
+                    known.add(property.get("name").asString());
+                }
+            }
+        }
+        return known;
+    }
+
+    /** The bodies of the fenced blocks of one language in a Markdown file. */
+    private static List<String> blocks(Path markdown, String language) throws IOException {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : Files.readAllLines(markdown)) {
+            if (line.startsWith("```")) {
+                if (current != null) {
+                    blocks.add(current.toString());
+                    current = null;
+                }
+                else if (line.equals("```" + language)) {
+                    current = new StringBuilder();
+                }
+            }
+            else if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
+    private static List<String> lines(List<String> blocks) {
+        return blocks.stream().flatMap(String::lines).filter(l -> !l.isBlank()).map(String::strip).toList();
+    }
+}
+
+/** The controller of docs/getting-started.md, step 4, as written there. */
+@RestController
+class WorkloadController {
+
+    private final UserNamespaceLauncher launcher;
+
+    WorkloadController(UserNamespaceLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    @GetMapping("/id")
+    String id() throws IOException, InterruptedException {
+        Process workload = launcher.start(List.of("id"));
+        String printed = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        workload.waitFor();
+        return printed;   // uid=0(root) gid=0(root) groups=0(root),...
+    }
+}
