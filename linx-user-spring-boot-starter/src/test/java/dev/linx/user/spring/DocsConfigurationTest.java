@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
+import dev.linx.user.MappingStrategy;
 import dev.linx.user.Namespace;
 import dev.linx.user.SetgroupsPolicy;
+import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.actuate.UserNamespaceHealthIndicator;
 import dev.linx.user.spring.metrics.MeteredUserNamespaceOperations;
 import java.io.IOException;
@@ -156,6 +159,14 @@ class DocsConfigurationTest {
             if (isRoot()) {
                 assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
             }
+        });
+        // configuration.md: the subordinate layout through the helpers, chosen automatically.
+        all.put("layout: subordinate", (context, port) -> {
+            UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+            assertThat(launcher.defaults()).isEqualTo(SubordinateIds.current().rootlessSetup());
+            assertThat(((MeteredUserNamespaceOperations) context.getBean(UserNamespaceOperations.class)).delegate())
+                .isSameAs(UserNamespaces.operations(MappingStrategy.AUTO));
+            assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
         });
         // configuration.md: the endpoint and metrics exposed.
         all.put("include: [health, userns, metrics]", (context, port) -> {
