@@ -116,6 +116,163 @@ public final class Syscalls implements AutoCloseable {
         return result;
     }
 
+    /** {@code pipe2(2)}: both ends, read end first. */
+    public int[] pipe(int flags) throws ErrnoException {
+        MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+        int result;
+        try {
+            result = (int) LibC.PIPE2.invokeExact(capture, fds, flags);
+        } catch (Throwable t) {
+            throw linkageFailure("pipe2", t);
+        }
+        if (result < 0) {
+            throw failure("pipe2");
+        }
+        return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+    }
+
+    /**
+     * {@code poll(2)} of one descriptor.
+     *
+     * @return the returned events, {@code 0} on timeout or {@code EINTR}
+     */
+    public int poll(int fd, short events, int timeoutMillis) throws ErrnoException {
+        MemorySegment pollfd = arena.allocate(8, 4);
+        pollfd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollfd.set(ValueLayout.JAVA_SHORT, 4, events);
+        int result;
+        try {
+            result = (int) LibC.POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
+        } catch (Throwable t) {
+            throw linkageFailure("poll", t);
+        }
+        if (result < 0) {
+            if (errno() == LibC.EINTR) {
+                return 0;
+            }
+            throw failure("poll");
+        }
+        return result == 0 ? 0 : pollfd.get(ValueLayout.JAVA_SHORT, 6);
+    }
+
+    /**
+     * One {@code read(2)} into {@code into} at {@code offset}; {@code EINTR} is retried.
+     *
+     * @return the number of bytes read, {@code 0} at end of file
+     */
+    public int read(int fd, byte[] into, int offset, int length) throws ErrnoException {
+        MemorySegment buffer = arena.allocate(Math.max(1, length));
+        while (true) {
+            long n;
+            try {
+                n = (long) LibC.READ.invokeExact(capture, fd, buffer, (long) length);
+            } catch (Throwable t) {
+                throw linkageFailure("read", t);
+            }
+            if (n >= 0) {
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, offset, (int) n);
+                return (int) n;
+            }
+            if (errno() != LibC.EINTR) {
+                throw failure("read");
+            }
+        }
+    }
+
+    /** {@code pidfd_open(2)}: a descriptor that names this process and no other, whatever happens to its pid. */
+    public int pidfdOpen(long pid) throws ErrnoException {
+        long fd;
+        try {
+            fd = (long) LibC.PIDFD_OPEN.invokeExact(capture, LibC.SYS_PIDFD_OPEN, (int) pid, 0);
+        } catch (Throwable t) {
+            throw linkageFailure("pidfd_open", t);
+        }
+        if (fd < 0) {
+            throw failure("pidfd_open");
+        }
+        return (int) fd;
+    }
+
+    /**
+     * Reaps an exited child through its pidfd ({@code waitid(P_PIDFD, WEXITED | WNOHANG)}).
+     *
+     * @return the exit status as {@link Process#exitValue()} reports it (128 + the signal for a killed child), or
+     *         {@code -1} when the child has not exited yet
+     */
+    public int reap(int pidfd) throws ErrnoException {
+        MemorySegment info = arena.allocate(LibC.SIGINFO_SIZE, 8);
+        int result;
+        try {
+            result = (int) LibC.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+        } catch (Throwable t) {
+            throw linkageFailure("waitid", t);
+        }
+        if (result < 0) {
+            throw failure("waitid");
+        }
+        if (info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_PID) == 0) {
+            return -1;
+        }
+        int status = info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_STATUS);
+        return info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_CODE) == LibC.CLD_EXITED ? status : 0x80 + status;
+    }
+
+    /** {@code epoll_create1(EPOLL_CLOEXEC)}. */
+    public int epollCreate() throws ErrnoException {
+        int fd;
+        try {
+            fd = (int) LibC.EPOLL_CREATE1.invokeExact(capture, LibC.O_CLOEXEC);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_create1", t);
+        }
+        if (fd < 0) {
+            throw failure("epoll_create1");
+        }
+        return fd;
+    }
+
+    /** Adds {@code fd} to an epoll set for {@code EPOLLIN}, with the descriptor itself as the event's data. */
+    public void epollAdd(int epfd, int fd) throws ErrnoException {
+        MemorySegment event = arena.allocate(16, 8);
+        event.set(ValueLayout.JAVA_INT, 0, LibC.EPOLLIN);
+        event.set(ValueLayout.JAVA_INT_UNALIGNED, LibC.EPOLL_EVENT_DATA, fd);
+        int result;
+        try {
+            result = (int) LibC.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_ADD, fd, event);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_ctl", t);
+        }
+        if (result < 0) {
+            throw failure("epoll_ctl");
+        }
+    }
+
+    /**
+     * Waits for events of an epoll set without a time limit.
+     *
+     * @param ready receives the data (the descriptor) of each ready entry
+     * @return how many entries of {@code ready} were filled; {@code 0} on {@code EINTR}
+     */
+    public int epollWait(int epfd, int[] ready) throws ErrnoException {
+        MemorySegment events = arena.allocate(LibC.EPOLL_EVENT_SIZE * ready.length, 8);
+        int n;
+        try {
+            n = (int) LibC.EPOLL_WAIT.invokeExact(capture, epfd, events, ready.length, -1);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_wait", t);
+        }
+        if (n < 0) {
+            if (errno() == LibC.EINTR) {
+                return 0;
+            }
+            throw failure("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            ready[i] = events.get(ValueLayout.JAVA_INT_UNALIGNED, i * LibC.EPOLL_EVENT_SIZE + LibC.EPOLL_EVENT_DATA);
+        }
+        return n;
+    }
+
     /** {@code close(2)}; never retried, since Linux releases the descriptor even when close reports an error. */
     public void close(int fd) {
         try {

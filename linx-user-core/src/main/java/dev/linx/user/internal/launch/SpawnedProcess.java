@@ -1,0 +1,251 @@
+package dev.linx.user.internal.launch;
+
+import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.Spawn;
+import dev.linx.user.internal.sys.Syscalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link Process} started with {@link Spawn} and reaped by the {@link Reaper}: the JDK's process contract (streams,
+ * exit value, waiting, destroying, {@link #onExit()}) on a child the JDK did not start.
+ *
+ * <p>Pid safety: signals go through the child's pidfd, which is closed only once the child is reaped, under the same
+ * lock; so a signal reaches this child or nothing, never a process that later got its pid.
+ */
+final class SpawnedProcess extends Process {
+
+    private final long pid;
+    private final PipeStreams.Out stdin;
+    private final PipeStreams.In stdout;
+    private final PipeStreams.In stderr;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** The raw read end of stdout, for {@link #readinessFd()}; {@code -1} once closed. Guarded by {@code this}. */
+    private int readinessFd;
+    /** {@code -1} once the child is reaped. Guarded by {@code this}. */
+    private int pidfd;
+    private ProcessHandle handle;
+
+    private SpawnedProcess(Spawn.Child child) {
+        this.pid = child.pid();
+        this.pidfd = child.pidfd();
+        this.readinessFd = child.stdoutFd();
+        this.stdin = new PipeStreams.Out(child.stdin());
+        this.stdout = new PipeStreams.In(child.stdout());
+        this.stderr = new PipeStreams.In(child.stderr());
+    }
+
+    /**
+     * Starts {@code command} ({@code command[0]} an absolute path).
+     *
+     * @throws UncheckedIOException when it cannot be started; nothing is left behind
+     */
+    static SpawnedProcess start(List<String> command, Map<String, String> environment, Path directory) {
+        Spawn.Child child;
+        try {
+            child = Spawn.spawn(command, environment, directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + command.getFirst(), e);
+        }
+        SpawnedProcess process = new SpawnedProcess(child);
+        try {
+            Reaper.instance().watch(process, child.pidfd());
+        } catch (ErrnoException | RuntimeException e) {
+            // Without the reaper nobody would reap it: kill and reap it here, then report.
+            process.destroyForcibly();
+            try (Syscalls sys = Syscalls.open()) {
+                while (!process.reap()) {
+                    sys.poll(child.pidfd(), LibC.POLLIN, 100);
+                }
+            } catch (ErrnoException ignored) {
+                // The reap loop above only ends once reaped.
+            }
+            throw new UncheckedIOException("could not watch " + command.getFirst(),
+                    new IOException(e.getMessage(), e));
+        }
+        return process;
+    }
+
+    /**
+     * The raw read end of the child's stdout, for reading a first line with a time limit before handing the stream
+     * out; the same pipe as {@link #getInputStream()}. {@code -1} once {@linkplain #closeReadinessFd() closed}.
+     */
+    synchronized int readinessFd() {
+        return readinessFd;
+    }
+
+    /** Closes the raw read end of stdout. Idempotent. */
+    synchronized void closeReadinessFd() {
+        if (readinessFd >= 0) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.close(readinessFd);
+            }
+            readinessFd = -1;
+        }
+    }
+
+    /**
+     * Reaps the child if it has exited, then releases its descriptors. Called by the {@link Reaper} when the pidfd
+     * turns readable.
+     *
+     * @return whether the child is reaped (now or before)
+     */
+    boolean reap() {
+        int status;
+        synchronized (this) {
+            if (pidfd < 0) {
+                return true;
+            }
+            try (Syscalls sys = Syscalls.open()) {
+                status = sys.reap(pidfd);
+                if (status < 0) {
+                    return false;
+                }
+                sys.close(pidfd);
+                pidfd = -1;
+            } catch (ErrnoException e) {
+                // ECHILD: somebody else reaped it (a waitpid(-1) elsewhere in the process); its status is lost.
+                status = 0x80 + LibC.SIGKILL;
+                try (Syscalls sys = Syscalls.open()) {
+                    sys.close(pidfd);
+                }
+                pidfd = -1;
+            }
+        }
+        closeReadinessFd();
+        exit.complete(status);
+        // Draining may wait for a reader of the pipe: never on the reaper's thread.
+        Thread.ofVirtual().name("linx-user-exited-" + pid).start(() -> {
+            stdin.processExited();
+            stdout.processExited();
+            stderr.processExited();
+        });
+        return true;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        if (exit.isDone()) {
+            return true;
+        }
+        if (timeout <= 0) {
+            return false;
+        }
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        Integer status = exit.getNow(null);
+        if (status == null) {
+            throw new IllegalThreadStateException("process " + pid + " has not exited");
+        }
+        return status;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public void destroy() {
+        signal(LibC.SIGTERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        signal(LibC.SIGKILL);
+        return this;
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * The handle of the child, taken while it is still unreaped so that it names this process.
+     *
+     * @throws UnsupportedOperationException when the child was reaped before the first call
+     */
+    @Override
+    public synchronized ProcessHandle toHandle() {
+        if (handle == null) {
+            if (pidfd < 0) {
+                throw new UnsupportedOperationException("process " + pid + " has exited and was reaped");
+            }
+            handle = ProcessHandle.of(pid).orElseThrow(
+                    () -> new UnsupportedOperationException("process " + pid + " is gone"));
+        }
+        return handle;
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        // Async: a caller's dependent stages must never run on the reaper's thread.
+        return exit.thenApplyAsync(status -> this);
+    }
+
+    private synchronized void signal(int signal) {
+        if (pidfd >= 0) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.pidfdSendSignal(pidfd, signal);
+            } catch (ErrnoException e) {
+                // ESRCH: it already exited; the reaper is about to reap it.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        Integer status = exit.getNow(null);
+        return "SpawnedProcess[pid=" + pid + (status == null ? ", alive" : ", exitValue=" + status) + "]";
+    }
+}
