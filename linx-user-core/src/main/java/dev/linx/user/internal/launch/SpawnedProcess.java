@@ -78,7 +78,8 @@ final class SpawnedProcess extends Process {
 
     /**
      * The raw read end of the child's stdout, for reading a first line with a time limit before handing the stream
-     * out; the same pipe as {@link #getInputStream()}. {@code -1} once {@linkplain #closeReadinessFd() closed}.
+     * out; the same pipe as {@link #getInputStream()}. {@code -1} once {@linkplain #closeReadinessFd() closed}. Its
+     * reader must close it.
      */
     synchronized int readinessFd() {
         return readinessFd;
@@ -122,7 +123,7 @@ final class SpawnedProcess extends Process {
                 pidfd = -1;
             }
         }
-        closeReadinessFd();
+        // The readiness descriptor stays open: its reader closes it (closing it here could pull it from under a read).
         exit.complete(status);
         // Draining may wait for a reader of the pipe: never on the reaper's thread.
         Thread.ofVirtual().name("linx-user-exited-" + pid).start(() -> {

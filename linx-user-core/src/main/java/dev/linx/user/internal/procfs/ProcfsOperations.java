@@ -12,6 +12,9 @@ import dev.linx.user.internal.maps.MapRules;
 import dev.linx.user.internal.maps.MapText;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +27,14 @@ import java.util.Objects;
  */
 public final class ProcfsOperations implements UserNamespaceOperations {
 
-    /** The shared, stateless instance. */
+    /** The shared instance; its only state is the last setup it rendered. */
     public static final ProcfsOperations INSTANCE = new ProcfsOperations();
 
     private static final byte[] DENY = "deny".getBytes(StandardCharsets.US_ASCII);
+    private static final MemorySegment DENY_TEXT = Arena.global().allocateFrom(ValueLayout.JAVA_BYTE, DENY);
     private static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
+
+    private volatile Rendered lastRendered;
 
     private ProcfsOperations() {
     }
@@ -131,19 +137,39 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         }
     }
 
-    private static void setup(Target target, MapSetup setup) {
-        Objects.requireNonNull(setup, "setup");
-        byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
-        byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
+    private void setup(Target target, MapSetup setup) {
+        Rendered text = rendered(Objects.requireNonNull(setup, "setup"));
         boolean deny = setup.setgroups() == SetgroupsPolicy.DENY;
         Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
             if (deny) {
-                write(target, dir, Operation.DENY_SETGROUPS, DENY, null);
+                write(target, dir, Operation.DENY_SETGROUPS, DENY_TEXT, null);
             }
-            write(target, dir, Operation.SET_UID_MAP, uid, setup.uid());
-            write(target, dir, Operation.SET_GID_MAP, gid, setup.gid());
+            write(target, dir, Operation.SET_UID_MAP, text.uid(), setup.uid());
+            write(target, dir, Operation.SET_GID_MAP, text.gid(), setup.gid());
         }
+    }
+
+    /**
+     * The checked and rendered text of a setup. The last one is kept, by identity: a {@link MapSetup} is immutable, and
+     * a launcher hands the same instance to every child, so its maps are checked and rendered once, not per child.
+     */
+    private Rendered rendered(MapSetup setup) {
+        Rendered last = lastRendered;
+        if (last != null && last.setup() == setup) {
+            return last;
+        }
+        byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
+        byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
+        Arena arena = Arena.ofAuto();
+        Rendered fresh = new Rendered(setup, arena.allocateFrom(ValueLayout.JAVA_BYTE, uid),
+                arena.allocateFrom(ValueLayout.JAVA_BYTE, gid));
+        lastRendered = fresh;
+        return fresh;
+    }
+
+    /** A setup's two maps as written, in native memory freed with the record. */
+    private record Rendered(MapSetup setup, MemorySegment uid, MemorySegment gid) {
     }
 
     private static ProcDir openDir(Syscalls sys, Target target, Operation operation) {
@@ -155,6 +181,15 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     }
 
     private static void write(Target target, ProcDir dir, Operation operation, byte[] text, List<IdMapping> map) {
+        try {
+            dir.write(operation.fileName(), text);
+        } catch (ErrnoException e) {
+            throw rejection(target, operation, e, dir, map);
+        }
+    }
+
+    private static void write(Target target, ProcDir dir, Operation operation, MemorySegment text,
+            List<IdMapping> map) {
         try {
             dir.write(operation.fileName(), text);
         } catch (ErrnoException e) {

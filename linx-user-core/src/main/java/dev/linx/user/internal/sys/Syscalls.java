@@ -3,10 +3,11 @@ package dev.linx.user.internal.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A short-lived, single-thread session of system calls: it owns the native memory the calls need (paths, buffers,
- * the captured {@code errno}) and frees it all on {@link #close()}.
+ * A short-lived, single-thread session of system calls: it provides the native memory the calls need (paths, buffers,
+ * the captured {@code errno}) and takes it all back on {@link #close()}.
  *
  * <pre>{@code
  * try (Syscalls sys = Syscalls.open()) {
@@ -14,17 +15,35 @@ import java.lang.foreign.ValueLayout;
  *     ...
  * } catch (ErrnoException e) { ... e.errno() ... }
  * }</pre>
+ *
+ * <p>Memory: on a platform thread, a session takes its memory from a per-thread scratch block, bump-allocated and
+ * released in the LIFO order of try-with-resources, so the hot paths ({@code setupMaps}, the reads) never call
+ * {@code malloc}/{@code free} nor zero a buffer. What does not fit, and everything on a virtual thread (which would
+ * otherwise keep a block per short-lived thread), comes from a confined arena freed on close, as before. Memory from a
+ * session is not zeroed.
  */
 public final class Syscalls implements AutoCloseable {
 
     private static final int READ_CHUNK = 16 * 1024;
+    /** Enough for every path and a 340-extent map read in its padded form (about 11 KiB). */
+    private static final long SCRATCH_SIZE = 32 * 1024;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private final Arena arena;
+    /** A thread's block of native memory; freed by the garbage collector with its thread's map. */
+    private static final class Scratch {
+        final MemorySegment memory = Arena.ofAuto().allocate(SCRATCH_SIZE, 16);
+        long top;
+    }
+
+    private final Scratch scratch;
+    private final long mark;
+    private Arena overflow;
     private final MemorySegment capture;
 
     private Syscalls() {
-        this.arena = Arena.ofConfined();
-        this.capture = arena.allocate(LibC.CAPTURE_LAYOUT);
+        this.scratch = Thread.currentThread().isVirtual() ? null : SCRATCH.get();
+        this.mark = scratch == null ? 0 : scratch.top;
+        this.capture = allocate(LibC.CAPTURE_LAYOUT.byteSize(), LibC.CAPTURE_LAYOUT.byteAlignment());
     }
 
     /** Starts a session on the current thread. */
@@ -32,9 +51,43 @@ public final class Syscalls implements AutoCloseable {
         return new Syscalls();
     }
 
+    /** Native memory for this session, not zeroed. */
+    MemorySegment allocate(long size, long alignment) {
+        if (scratch != null) {
+            long start = (scratch.top + alignment - 1) & -alignment;
+            if (start + size <= SCRATCH_SIZE) {
+                scratch.top = start + size;
+                return scratch.memory.asSlice(start, size);
+            }
+        }
+        if (overflow == null) {
+            overflow = Arena.ofConfined();
+        }
+        return overflow.allocate(size, alignment);
+    }
+
+    /** A NUL-terminated copy of {@code text} (UTF-8). */
+    public MemorySegment cString(String text) {
+        int length = text.length();
+        MemorySegment c = allocate(length + 1L, 1);
+        for (int i = 0; i < length; i++) {
+            char ch = text.charAt(i);
+            if (ch == 0 || ch >= 0x80) {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                c = allocate(bytes.length + 1L, 1);
+                MemorySegment.copy(bytes, 0, c, ValueLayout.JAVA_BYTE, 0, bytes.length);
+                c.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+                return c;
+            }
+            c.set(ValueLayout.JAVA_BYTE, i, (byte) ch);
+        }
+        c.set(ValueLayout.JAVA_BYTE, length, (byte) 0);
+        return c;
+    }
+
     /** {@code open(2)} of an absolute path, without {@code O_CREAT}. */
     public int open(String path, int flags) throws ErrnoException {
-        MemorySegment cPath = arena.allocateFrom(path);
+        MemorySegment cPath = cString(path);
         int fd;
         try {
             fd = (int) LibC.OPEN.invokeExact(capture, cPath, flags, 0);
@@ -49,7 +102,11 @@ public final class Syscalls implements AutoCloseable {
 
     /** {@code openat(2)} of a name relative to a directory descriptor, without {@code O_CREAT}. */
     public int openat(int dirfd, String name, int flags) throws ErrnoException {
-        MemorySegment cName = arena.allocateFrom(name);
+        return openat(dirfd, cString(name), flags);
+    }
+
+    /** {@code openat(2)} of a NUL-terminated name already in native memory. */
+    public int openat(int dirfd, MemorySegment cName, int flags) throws ErrnoException {
         int fd;
         try {
             fd = (int) LibC.OPENAT.invokeExact(capture, dirfd, cName, flags, 0);
@@ -68,11 +125,20 @@ public final class Syscalls implements AutoCloseable {
      * @return the number of bytes the kernel took
      */
     public long write(int fd, byte[] data) throws ErrnoException {
-        MemorySegment buffer = arena.allocate(data.length);
+        MemorySegment buffer = allocate(data.length, 1);
         MemorySegment.copy(data, 0, buffer, ValueLayout.JAVA_BYTE, 0, data.length);
+        return write(fd, buffer);
+    }
+
+    /**
+     * Exactly one {@code write(2)} of the whole segment at the descriptor's offset.
+     *
+     * @return the number of bytes the kernel took
+     */
+    public long write(int fd, MemorySegment data) throws ErrnoException {
         long written;
         try {
-            written = (long) LibC.WRITE.invokeExact(capture, fd, buffer, (long) data.length);
+            written = (long) LibC.WRITE.invokeExact(capture, fd, data, data.byteSize());
         } catch (Throwable t) {
             throw linkageFailure("write", t);
         }
@@ -88,9 +154,9 @@ public final class Syscalls implements AutoCloseable {
      * @param limit the most bytes to keep; a longer file is cut there
      */
     public byte[] readAll(int fd, int limit) throws ErrnoException {
-        MemorySegment buffer = arena.allocate(Math.min(READ_CHUNK, limit));
+        MemorySegment buffer = allocate(Math.min(READ_CHUNK, limit), 8);
         long total = 0;
-        byte[] result = new byte[0];
+        byte[] result = null;
         while (total < limit) {
             long n;
             try {
@@ -107,18 +173,21 @@ public final class Syscalls implements AutoCloseable {
             if (n == 0) {
                 break;
             }
+            // Usually one chunk holds the whole file: copy once, at its exact size.
             byte[] grown = new byte[(int) (total + n)];
-            System.arraycopy(result, 0, grown, 0, (int) total);
+            if (result != null) {
+                System.arraycopy(result, 0, grown, 0, (int) total);
+            }
             MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, grown, (int) total, (int) n);
             result = grown;
             total += n;
         }
-        return result;
+        return result == null ? new byte[0] : result;
     }
 
     /** {@code pipe2(2)}: both ends, read end first. */
     public int[] pipe(int flags) throws ErrnoException {
-        MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+        MemorySegment fds = allocate(8, 4);
         int result;
         try {
             result = (int) LibC.PIPE2.invokeExact(capture, fds, flags);
@@ -137,9 +206,10 @@ public final class Syscalls implements AutoCloseable {
      * @return the returned events, {@code 0} on timeout or {@code EINTR}
      */
     public int poll(int fd, short events, int timeoutMillis) throws ErrnoException {
-        MemorySegment pollfd = arena.allocate(8, 4);
+        MemorySegment pollfd = allocate(8, 4);
         pollfd.set(ValueLayout.JAVA_INT, 0, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, 4, events);
+        pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
         int result;
         try {
             result = (int) LibC.POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
@@ -161,7 +231,7 @@ public final class Syscalls implements AutoCloseable {
      * @return the number of bytes read, {@code 0} at end of file
      */
     public int read(int fd, byte[] into, int offset, int length) throws ErrnoException {
-        MemorySegment buffer = arena.allocate(Math.max(1, length));
+        MemorySegment buffer = allocate(Math.max(1, length), 1);
         while (true) {
             long n;
             try {
@@ -200,7 +270,7 @@ public final class Syscalls implements AutoCloseable {
      *         {@code -1} when the child has not exited yet
      */
     public int reap(int pidfd) throws ErrnoException {
-        MemorySegment info = arena.allocate(LibC.SIGINFO_SIZE, 8);
+        MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8).fill((byte) 0);
         int result;
         try {
             result = (int) LibC.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
@@ -233,7 +303,7 @@ public final class Syscalls implements AutoCloseable {
 
     /** Adds {@code fd} to an epoll set for {@code EPOLLIN}, with the descriptor itself as the event's data. */
     public void epollAdd(int epfd, int fd) throws ErrnoException {
-        MemorySegment event = arena.allocate(16, 8);
+        MemorySegment event = allocate(16, 8).fill((byte) 0);
         event.set(ValueLayout.JAVA_INT, 0, LibC.EPOLLIN);
         event.set(ValueLayout.JAVA_INT_UNALIGNED, LibC.EPOLL_EVENT_DATA, fd);
         int result;
@@ -254,7 +324,7 @@ public final class Syscalls implements AutoCloseable {
      * @return how many entries of {@code ready} were filled; {@code 0} on {@code EINTR}
      */
     public int epollWait(int epfd, int[] ready) throws ErrnoException {
-        MemorySegment events = arena.allocate(LibC.EPOLL_EVENT_SIZE * ready.length, 8);
+        MemorySegment events = allocate(LibC.EPOLL_EVENT_SIZE * ready.length, 8);
         int n;
         try {
             n = (int) LibC.EPOLL_WAIT.invokeExact(capture, epfd, events, ready.length, -1);
@@ -310,6 +380,11 @@ public final class Syscalls implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        if (scratch != null) {
+            scratch.top = mark;
+        }
+        if (overflow != null) {
+            overflow.close();
+        }
     }
 }
