@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * pidfd turns readable when its child exits, and the thread then reaps that child and no other.
  *
  * <p>One thread for all children, rather than the JDK's thread per child: a launch costs no thread start, and the
- * thread blocks in {@code epoll_wait(2)} without holding any lock. It never waits on {@code -1}, so it cannot steal the
+ * thread blocks in {@code epoll_wait(2)} without holding any lock. A platform thread in {@link Process#waitFor()}
+ * reaps the child itself when it sees the exit first, saving the hop through this thread. It never waits on {@code -1}, so it cannot steal the
  * exit status of a process the JDK or anyone else started.
  */
 final class Reaper {
@@ -39,6 +40,20 @@ final class Reaper {
         }
     }
 
+    /**
+     * Stops watching a reaped child's pidfd, before it is closed: a waiter may have reaped it, and its pidfd would
+     * otherwise stay readable in the set.
+     */
+    void forget(SpawnedProcess process, int pidfd) {
+        if (watched.remove(pidfd, process)) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.epollDelete(epoll, pidfd);
+            } catch (ErrnoException e) {
+                // Not in the set: nothing to remove.
+            }
+        }
+    }
+
     /** How many children are waiting to be reaped; for tests. */
     int watching() {
         return watched.size();
@@ -56,9 +71,10 @@ final class Reaper {
             }
             for (int i = 0; i < n; i++) {
                 SpawnedProcess process = watched.get(ready[i]);
-                // The pidfd is closed only by a successful reap below, which also forgets it: no stale entry.
-                if (process != null && process.reap()) {
-                    watched.remove(ready[i], process);
+                // A successful reap forgets the pidfd before closing it. Should the number already name a newer
+                // child's pidfd, reaping that child finds it still running and changes nothing.
+                if (process != null) {
+                    process.reap();
                 }
             }
         }

@@ -20,10 +20,13 @@ import java.util.concurrent.TimeoutException;
  * A {@link Process} started with {@link Spawn} and reaped by the {@link Reaper}: the JDK's process contract (streams,
  * exit value, waiting, destroying, {@link #onExit()}) on a child the JDK did not start.
  *
- * <p>Pid safety: signals go through the child's pidfd, which is closed only once the child is reaped, under the same
- * lock; so a signal reaches this child or nothing, never a process that later got its pid.
+ * <p>Pid safety: signals go through the child's pidfd, and only until the child is reaped, under the same lock as the
+ * reap; so a signal reaches this child or nothing, never a process that later got its pid. The pidfd is closed once
+ * the child is reaped and no waiter polls it.
  */
 final class SpawnedProcess extends Process {
+
+    private static final long SLICE_MILLIS = 100;
 
     private final long pid;
     private final PipeStreams.Out stdin;
@@ -32,8 +35,12 @@ final class SpawnedProcess extends Process {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     /** The raw read end of stdout, for {@link #readinessFd()}; {@code -1} once closed. Guarded by {@code this}. */
     private int readinessFd;
-    /** {@code -1} once the child is reaped. Guarded by {@code this}. */
+    /** Open until the child is reaped and no waiter polls it; then {@code -1}. Guarded by {@code this}. */
     private int pidfd;
+    /** Guarded by {@code this}. */
+    private boolean reaped;
+    /** Waiters polling the pidfd right now. Guarded by {@code this}. */
+    private int polling;
     private ProcessHandle handle;
 
     private SpawnedProcess(Spawn.Child child) {
@@ -97,31 +104,28 @@ final class SpawnedProcess extends Process {
 
     /**
      * Reaps the child if it has exited, then releases its descriptors. Called by the {@link Reaper} when the pidfd
-     * turns readable.
+     * turns readable, and by a thread in {@link #waitFor()} that saw it first.
      *
      * @return whether the child is reaped (now or before)
      */
     boolean reap() {
         int status;
         synchronized (this) {
-            if (pidfd < 0) {
+            if (reaped) {
                 return true;
             }
             try (Syscalls sys = Syscalls.open()) {
                 status = sys.reap(pidfd);
-                if (status < 0) {
-                    return false;
-                }
-                sys.close(pidfd);
-                pidfd = -1;
             } catch (ErrnoException e) {
                 // ECHILD: somebody else reaped it (a waitpid(-1) elsewhere in the process); its status is lost.
                 status = 0x80 + LibC.SIGKILL;
-                try (Syscalls sys = Syscalls.open()) {
-                    sys.close(pidfd);
-                }
-                pidfd = -1;
             }
+            if (status < 0) {
+                return false;
+            }
+            reaped = true;
+            Reaper.instance().forget(this, pidfd);
+            closePidfdIfUnused();
         }
         // The readiness descriptor stays open: its reader closes it (closing it here could pull it from under a read).
         exit.complete(status);
@@ -131,6 +135,60 @@ final class SpawnedProcess extends Process {
             stdout.processExited();
             stderr.processExited();
         });
+        return true;
+    }
+
+    /** Closes the pidfd once the child is reaped and no waiter polls it. Called holding the lock. */
+    private void closePidfdIfUnused() {
+        if (reaped && polling == 0 && pidfd >= 0) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.close(pidfd);
+            }
+            pidfd = -1;
+        }
+    }
+
+    /**
+     * Waits for the exit on the calling thread: polls the pidfd and reaps the child itself, one thread hop shorter
+     * than waiting for the {@link Reaper}. In slices, so that an interrupt is seen within {@value #SLICE_MILLIS} ms.
+     * A virtual thread waits on the reaper's future instead, so as not to hold its carrier in a native call.
+     *
+     * @return whether the child exited within {@code nanos} ({@code < 0}: no limit)
+     */
+    private boolean await(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        try (Syscalls sys = Syscalls.open()) {
+            while (!exit.isDone()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long left = nanos < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                int fd;
+                synchronized (this) {
+                    if (reaped) {
+                        break;
+                    }
+                    fd = pidfd;
+                    polling++;
+                }
+                try {
+                    int slice = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+                    if (sys.poll(fd, LibC.POLLIN, slice) != 0) {
+                        reap();
+                    }
+                } catch (ErrnoException e) {
+                    throw new IllegalStateException("poll of the pidfd of " + pid + " failed with errno " + e.errno());
+                } finally {
+                    synchronized (this) {
+                        polling--;
+                        closePidfdIfUnused();
+                    }
+                }
+            }
+        }
         return true;
     }
 
@@ -151,6 +209,9 @@ final class SpawnedProcess extends Process {
 
     @Override
     public int waitFor() throws InterruptedException {
+        if (!Thread.currentThread().isVirtual()) {
+            await(-1);
+        }
         try {
             return exit.get();
         } catch (ExecutionException e) {
@@ -165,6 +226,13 @@ final class SpawnedProcess extends Process {
         }
         if (timeout <= 0) {
             return false;
+        }
+        if (!Thread.currentThread().isVirtual()) {
+            if (!await(unit.toNanos(timeout))) {
+                return false;
+            }
+            exit.join();
+            return true;
         }
         try {
             exit.get(timeout, unit);
@@ -219,7 +287,7 @@ final class SpawnedProcess extends Process {
     @Override
     public synchronized ProcessHandle toHandle() {
         if (handle == null) {
-            if (pidfd < 0) {
+            if (reaped) {
                 throw new UnsupportedOperationException("process " + pid + " has exited and was reaped");
             }
             handle = ProcessHandle.of(pid).orElseThrow(
@@ -235,7 +303,7 @@ final class SpawnedProcess extends Process {
     }
 
     private synchronized void signal(int signal) {
-        if (pidfd >= 0) {
+        if (!reaped) {
             try (Syscalls sys = Syscalls.open()) {
                 sys.pidfdSendSignal(pidfd, signal);
             } catch (ErrnoException e) {

@@ -56,6 +56,8 @@ public final class LibC {
     static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     /** {@code EPOLL_CTL_ADD}. */
     static final int EPOLL_CTL_ADD = 1;
+    /** {@code EPOLL_CTL_DEL}. */
+    static final int EPOLL_CTL_DEL = 2;
     /** {@code EPOLLIN}. */
     static final int EPOLLIN = 0x1;
 
@@ -90,26 +92,6 @@ public final class LibC {
     static final MethodHandle WRITE;
     static final MethodHandle CLOSE;
     static final MethodHandle PIDFD_SEND_SIGNAL;
-    static final MethodHandle PIPE2;
-    static final MethodHandle POLL;
-    static final MethodHandle WAITID;
-    static final MethodHandle PIDFD_OPEN;
-    static final MethodHandle EPOLL_CREATE1;
-    static final MethodHandle EPOLL_CTL;
-    static final MethodHandle EPOLL_WAIT;
-    static final MethodHandle POSIX_SPAWN;
-    static final MethodHandle SPAWN_FILE_ACTIONS_INIT;
-    static final MethodHandle SPAWN_FILE_ACTIONS_DESTROY;
-    static final MethodHandle SPAWN_FILE_ACTIONS_ADDDUP2;
-    static final MethodHandle SPAWN_FILE_ACTIONS_ADDCLOSEFROM;
-    static final MethodHandle SPAWN_FILE_ACTIONS_ADDCHDIR;
-    static final MethodHandle SPAWNATTR_INIT;
-    static final MethodHandle SPAWNATTR_DESTROY;
-    static final MethodHandle SPAWNATTR_SETFLAGS;
-    static final MethodHandle SPAWNATTR_SETSIGMASK;
-    static final MethodHandle SPAWNATTR_SETSIGDEFAULT;
-    static final MethodHandle SIGEMPTYSET;
-    static final MethodHandle SIGFILLSET;
     private static final MethodHandle SYSCONF;
     private static final MethodHandle GETEUID;
     private static final MethodHandle GETEGID;
@@ -142,51 +124,87 @@ public final class LibC {
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
         EPOLL_EVENT_SIZE = x86 ? 12 : 16;
         EPOLL_EVENT_DATA = x86 ? 4 : 8;
-        PIPE2 = linker.downcallHandle(libc.findOrThrow("pipe2"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
-        POLL = linker.downcallHandle(libc.findOrThrow("poll"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
-        WAITID = linker.downcallHandle(libc.findOrThrow("waitid"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
-        PIDFD_OPEN = linker.downcallHandle(libc.findOrThrow("syscall"),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
-                errno, Linker.Option.firstVariadicArg(1));
-        EPOLL_CREATE1 = linker.downcallHandle(libc.findOrThrow("epoll_create1"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-        EPOLL_CTL = linker.downcallHandle(libc.findOrThrow("epoll_ctl"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
-        EPOLL_WAIT = linker.downcallHandle(libc.findOrThrow("epoll_wait"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno);
-        // posix_spawn and its helpers return the error number instead of setting errno.
-        POSIX_SPAWN = linker.downcallHandle(libc.findOrThrow("posix_spawn"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        SPAWN_FILE_ACTIONS_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_init"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        SPAWN_FILE_ACTIONS_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_destroy"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        SPAWN_FILE_ACTIONS_ADDDUP2 = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_adddup2"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        // glibc 2.34 and later: closes every descriptor the JVM may have left inheritable, in the child only.
-        SPAWN_FILE_ACTIONS_ADDCLOSEFROM = linker.downcallHandle(
-                libc.findOrThrow("posix_spawn_file_actions_addclosefrom_np"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        SPAWN_FILE_ACTIONS_ADDCHDIR = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_addchdir_np"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        SPAWNATTR_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_init"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        SPAWNATTR_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_destroy"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        SPAWNATTR_SETFLAGS = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setflags"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-        SPAWNATTR_SETSIGMASK = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigmask"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        SPAWNATTR_SETSIGDEFAULT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigdefault"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        SIGEMPTYSET = linker.downcallHandle(libc.findOrThrow("sigemptyset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        SIGFILLSET = linker.downcallHandle(libc.findOrThrow("sigfillset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         SYSCONF = linker.downcallHandle(libc.findOrThrow("sysconf"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         GETEUID = linker.downcallHandle(libc.findOrThrow("geteuid"), FunctionDescriptor.of(JAVA_INT));
         GETEGID = linker.downcallHandle(libc.findOrThrow("getegid"), FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /**
+     * The calls only the launcher makes, bound at its first use rather than with the rest: every binding costs
+     * start-up time, and an application that never launches should not pay for these.
+     */
+    static final class Launch {
+        static final MethodHandle PIPE2;
+        static final MethodHandle POLL;
+        static final MethodHandle WAITID;
+        static final MethodHandle PIDFD_OPEN;
+        static final MethodHandle EPOLL_CREATE1;
+        static final MethodHandle EPOLL_CTL;
+        static final MethodHandle EPOLL_WAIT;
+        static final MethodHandle POSIX_SPAWN;
+        static final MethodHandle SPAWN_FILE_ACTIONS_INIT;
+        static final MethodHandle SPAWN_FILE_ACTIONS_DESTROY;
+        static final MethodHandle SPAWN_FILE_ACTIONS_ADDDUP2;
+        static final MethodHandle SPAWN_FILE_ACTIONS_ADDCLOSEFROM;
+        static final MethodHandle SPAWN_FILE_ACTIONS_ADDCHDIR;
+        static final MethodHandle SPAWNATTR_INIT;
+        static final MethodHandle SPAWNATTR_DESTROY;
+        static final MethodHandle SPAWNATTR_SETFLAGS;
+        static final MethodHandle SPAWNATTR_SETSIGMASK;
+        static final MethodHandle SPAWNATTR_SETSIGDEFAULT;
+        static final MethodHandle SIGEMPTYSET;
+        static final MethodHandle SIGFILLSET;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            PIPE2 = linker.downcallHandle(libc.findOrThrow("pipe2"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
+            POLL = linker.downcallHandle(libc.findOrThrow("poll"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
+            WAITID = linker.downcallHandle(libc.findOrThrow("waitid"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+            PIDFD_OPEN = linker.downcallHandle(libc.findOrThrow("syscall"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
+                    errno, Linker.Option.firstVariadicArg(1));
+            EPOLL_CREATE1 = linker.downcallHandle(libc.findOrThrow("epoll_create1"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            EPOLL_CTL = linker.downcallHandle(libc.findOrThrow("epoll_ctl"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
+            EPOLL_WAIT = linker.downcallHandle(libc.findOrThrow("epoll_wait"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno);
+            // posix_spawn and its helpers return the error number instead of setting errno.
+            POSIX_SPAWN = linker.downcallHandle(libc.findOrThrow("posix_spawn"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+            SPAWN_FILE_ACTIONS_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_init"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWN_FILE_ACTIONS_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_destroy"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWN_FILE_ACTIONS_ADDDUP2 = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_adddup2"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+            // glibc 2.34 and later: closes every descriptor the JVM may have left inheritable, in the child only.
+            SPAWN_FILE_ACTIONS_ADDCLOSEFROM = linker.downcallHandle(
+                    libc.findOrThrow("posix_spawn_file_actions_addclosefrom_np"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            SPAWN_FILE_ACTIONS_ADDCHDIR = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_addchdir_np"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            SPAWNATTR_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_init"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWNATTR_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_destroy"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWNATTR_SETFLAGS = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setflags"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+            SPAWNATTR_SETSIGMASK = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigmask"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            SPAWNATTR_SETSIGDEFAULT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigdefault"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            SIGEMPTYSET = linker.downcallHandle(libc.findOrThrow("sigemptyset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SIGFILLSET = linker.downcallHandle(libc.findOrThrow("sigfillset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        }
+
+        private Launch() {
+        }
     }
 
     private LibC() {

@@ -122,34 +122,34 @@ public final class Spawn {
         MemorySegment argv = strings(arena, command);
         MemorySegment envp = environment.isEmpty() ? DefaultEnvironment.ENVP : strings(arena, merged(environment));
         try {
-            check("posix_spawn_file_actions_init", (int) LibC.SPAWN_FILE_ACTIONS_INIT.invokeExact(actions));
+            check("posix_spawn_file_actions_init", (int) LibC.Launch.SPAWN_FILE_ACTIONS_INIT.invokeExact(actions));
             try {
-                check("posix_spawnattr_init", (int) LibC.SPAWNATTR_INIT.invokeExact(attributes));
+                check("posix_spawnattr_init", (int) LibC.Launch.SPAWNATTR_INIT.invokeExact(attributes));
                 try {
-                    check("adddup2", (int) LibC.SPAWN_FILE_ACTIONS_ADDDUP2.invokeExact(actions, stdin, 0));
-                    check("adddup2", (int) LibC.SPAWN_FILE_ACTIONS_ADDDUP2.invokeExact(actions, stdout, 1));
-                    check("adddup2", (int) LibC.SPAWN_FILE_ACTIONS_ADDDUP2.invokeExact(actions, stderr, 2));
-                    check("addclosefrom_np", (int) LibC.SPAWN_FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3));
+                    check("adddup2", (int) LibC.Launch.SPAWN_FILE_ACTIONS_ADDDUP2.invokeExact(actions, stdin, 0));
+                    check("adddup2", (int) LibC.Launch.SPAWN_FILE_ACTIONS_ADDDUP2.invokeExact(actions, stdout, 1));
+                    check("adddup2", (int) LibC.Launch.SPAWN_FILE_ACTIONS_ADDDUP2.invokeExact(actions, stderr, 2));
+                    check("addclosefrom_np", (int) LibC.Launch.SPAWN_FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3));
                     if (directory != null) {
                         MemorySegment dir = arena.allocateFrom(directory.toString());
-                        check("addchdir_np", (int) LibC.SPAWN_FILE_ACTIONS_ADDCHDIR.invokeExact(actions, dir));
+                        check("addchdir_np", (int) LibC.Launch.SPAWN_FILE_ACTIONS_ADDCHDIR.invokeExact(actions, dir));
                     }
                     short flags = (short) (LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF);
-                    check("setflags", (int) LibC.SPAWNATTR_SETFLAGS.invokeExact(attributes, flags));
-                    check("sigemptyset", (int) LibC.SIGEMPTYSET.invokeExact(signals) == 0 ? 0 : -1);
-                    check("setsigmask", (int) LibC.SPAWNATTR_SETSIGMASK.invokeExact(attributes, signals));
-                    check("sigfillset", (int) LibC.SIGFILLSET.invokeExact(signals) == 0 ? 0 : -1);
-                    check("setsigdefault", (int) LibC.SPAWNATTR_SETSIGDEFAULT.invokeExact(attributes, signals));
-                    int error = (int) LibC.POSIX_SPAWN.invokeExact(pid, path, actions, attributes, argv, envp);
+                    check("setflags", (int) LibC.Launch.SPAWNATTR_SETFLAGS.invokeExact(attributes, flags));
+                    check("sigemptyset", (int) LibC.Launch.SIGEMPTYSET.invokeExact(signals) == 0 ? 0 : -1);
+                    check("setsigmask", (int) LibC.Launch.SPAWNATTR_SETSIGMASK.invokeExact(attributes, signals));
+                    check("sigfillset", (int) LibC.Launch.SIGFILLSET.invokeExact(signals) == 0 ? 0 : -1);
+                    check("setsigdefault", (int) LibC.Launch.SPAWNATTR_SETSIGDEFAULT.invokeExact(attributes, signals));
+                    int error = (int) LibC.Launch.POSIX_SPAWN.invokeExact(pid, path, actions, attributes, argv, envp);
                     if (error != 0) {
                         throw new IOException("posix_spawn of " + command.getFirst() + " failed with errno " + error);
                     }
                     return Integer.toUnsignedLong(pid.get(ValueLayout.JAVA_INT, 0));
                 } finally {
-                    int ignored = (int) LibC.SPAWNATTR_DESTROY.invokeExact(attributes);
+                    int ignored = (int) LibC.Launch.SPAWNATTR_DESTROY.invokeExact(attributes);
                 }
             } finally {
-                int ignored = (int) LibC.SPAWN_FILE_ACTIONS_DESTROY.invokeExact(actions);
+                int ignored = (int) LibC.Launch.SPAWN_FILE_ACTIONS_DESTROY.invokeExact(actions);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;

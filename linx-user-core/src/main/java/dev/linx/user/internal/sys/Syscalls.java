@@ -190,7 +190,7 @@ public final class Syscalls implements AutoCloseable {
         MemorySegment fds = allocate(8, 4);
         int result;
         try {
-            result = (int) LibC.PIPE2.invokeExact(capture, fds, flags);
+            result = (int) LibC.Launch.PIPE2.invokeExact(capture, fds, flags);
         } catch (Throwable t) {
             throw linkageFailure("pipe2", t);
         }
@@ -212,7 +212,7 @@ public final class Syscalls implements AutoCloseable {
         pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
         int result;
         try {
-            result = (int) LibC.POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
+            result = (int) LibC.Launch.POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
         } catch (Throwable t) {
             throw linkageFailure("poll", t);
         }
@@ -253,7 +253,7 @@ public final class Syscalls implements AutoCloseable {
     public int pidfdOpen(long pid) throws ErrnoException {
         long fd;
         try {
-            fd = (long) LibC.PIDFD_OPEN.invokeExact(capture, LibC.SYS_PIDFD_OPEN, (int) pid, 0);
+            fd = (long) LibC.Launch.PIDFD_OPEN.invokeExact(capture, LibC.SYS_PIDFD_OPEN, (int) pid, 0);
         } catch (Throwable t) {
             throw linkageFailure("pidfd_open", t);
         }
@@ -273,7 +273,7 @@ public final class Syscalls implements AutoCloseable {
         MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8).fill((byte) 0);
         int result;
         try {
-            result = (int) LibC.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+            result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
         } catch (Throwable t) {
             throw linkageFailure("waitid", t);
         }
@@ -291,7 +291,7 @@ public final class Syscalls implements AutoCloseable {
     public int epollCreate() throws ErrnoException {
         int fd;
         try {
-            fd = (int) LibC.EPOLL_CREATE1.invokeExact(capture, LibC.O_CLOEXEC);
+            fd = (int) LibC.Launch.EPOLL_CREATE1.invokeExact(capture, LibC.O_CLOEXEC);
         } catch (Throwable t) {
             throw linkageFailure("epoll_create1", t);
         }
@@ -308,7 +308,20 @@ public final class Syscalls implements AutoCloseable {
         event.set(ValueLayout.JAVA_INT_UNALIGNED, LibC.EPOLL_EVENT_DATA, fd);
         int result;
         try {
-            result = (int) LibC.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_ADD, fd, event);
+            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_ADD, fd, event);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_ctl", t);
+        }
+        if (result < 0) {
+            throw failure("epoll_ctl");
+        }
+    }
+
+    /** Removes {@code fd} from an epoll set. */
+    public void epollDelete(int epfd, int fd) throws ErrnoException {
+        int result;
+        try {
+            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
         } catch (Throwable t) {
             throw linkageFailure("epoll_ctl", t);
         }
@@ -327,7 +340,7 @@ public final class Syscalls implements AutoCloseable {
         MemorySegment events = allocate(LibC.EPOLL_EVENT_SIZE * ready.length, 8);
         int n;
         try {
-            n = (int) LibC.EPOLL_WAIT.invokeExact(capture, epfd, events, ready.length, -1);
+            n = (int) LibC.Launch.EPOLL_WAIT.invokeExact(capture, epfd, events, ready.length, -1);
         } catch (Throwable t) {
             throw linkageFailure("epoll_wait", t);
         }

@@ -195,4 +195,38 @@ class SpawnedProcessTest {
         }
         assertThat(Reaper.instance().watching()).isZero();
     }
+
+    @Test
+    void waitersOnSeveralThreadsAllSeeTheExit() throws Exception {
+        SpawnedProcess p = started(SH, "-c", "sleep 0.2; exit 4");
+        List<java.util.concurrent.Future<Integer>> waits = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            for (int i = 0; i < 3; i++) {
+                waits.add(pool.submit(() -> p.waitFor()));
+            }
+            waits.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.waitFor();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+            for (var wait : waits) {
+                assertThat(wait.get(30, TimeUnit.SECONDS)).isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedWaiterGetsInterruptedException() throws Exception {
+        SpawnedProcess p = started("/bin/sleep", "30");
+        try {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(p::waitFor).isInstanceOf(InterruptedException.class);
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            Thread.interrupted();
+            p.destroyForcibly().waitFor();
+        }
+    }
 }
