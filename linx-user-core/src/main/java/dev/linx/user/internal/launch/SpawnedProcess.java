@@ -129,12 +129,16 @@ final class SpawnedProcess extends Process {
         }
         // The readiness descriptor stays open: its reader closes it (closing it here could pull it from under a read).
         exit.complete(status);
-        // Draining may wait for a reader of the pipe: never on the reaper's thread.
-        Thread.ofVirtual().name("linx-user-exited-" + pid).start(() -> {
-            stdin.processExited();
-            stdout.processExited();
-            stderr.processExited();
-        });
+        // Release the pipes now unless a reader or writer holds one; waiting for it is left to a virtual thread, never
+        // to this one (the reaper's, or a waiter's).
+        boolean released = stdin.tryProcessExited() & stdout.tryProcessExited() & stderr.tryProcessExited();
+        if (!released) {
+            Thread.ofVirtual().name("linx-user-exited-" + pid).start(() -> {
+                stdin.processExited();
+                stdout.processExited();
+                stderr.processExited();
+            });
+        }
         return true;
     }
 
