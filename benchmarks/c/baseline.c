@@ -5,6 +5,10 @@
  *   baseline readmap  SECONDS   read and parse /proc/<own pid>/uid_map
  *   baseline launcher SECONDS   the whole launcher cycle: spawn helper, wait for ready, pin, write maps, release, reap
  *   baseline throughput SECONDS THREADS   launcher cycles per second from THREADS threads
+ *   baseline serve      commands on stdin, for benchmarks' Interleaved harness, which alternates with the JVM in
+ *                       small slices so that both sides see the same load: "launcher N" (N timed cycles, replies
+ *                       with the samples in microseconds on one line), "throughput MILLIS THREADS" (replies with the
+ *                       number of cycles), "quit"
  *
  * "Parked child" means exactly what linx-user's launcher does: posix_spawn the same util-linux `unshare` running the
  * same /bin/sh script (HelperCommand.SCRIPT), wait for its readiness line, and pin /proc/<pid> after checking the
@@ -176,7 +180,52 @@ static void *cycle_loop(void *arg) {
     return NULL;
 }
 
+static unsigned long run_throughput(double seconds, int threads) {
+    pthread_t t[64];
+    unsigned long counts[64] = {0};
+    stop = 0;
+    for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, cycle_loop, &counts[i]);
+    struct timespec w = {(time_t) seconds, (long) ((seconds - (time_t) seconds) * 1e9)};
+    nanosleep(&w, NULL);
+    stop = 1;
+    unsigned long total = 0;
+    for (int i = 0; i < threads; i++) { pthread_join(t[i], NULL); total += counts[i]; }
+    return total;
+}
+
+static int serve(void) {
+    char command[64];
+    unsigned long seq = 0;
+    while (fgets(command, sizeof command, stdin)) {
+        unsigned long n;
+        int threads;
+        if (sscanf(command, "launcher %lu", &n) == 1) {
+            for (unsigned long i = 0; i < n; i++) {
+                struct parked p;
+                double t0 = now_us();
+                park(&p, seq++);
+                triple(&p);
+                release_and_reap(&p);
+                printf(i ? " %.1f" : "%.1f", now_us() - t0);
+            }
+            printf("\n");
+        } else if (sscanf(command, "throughput %lu %d", &n, &threads) == 2) {
+            printf("%lu\n", run_throughput(n / 1000.0, threads));
+        } else {
+            return 0;
+        }
+        fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && !strcmp(argv[1], "serve")) {
+        if (access(unshare_path, X_OK)) unshare_path = "/bin/unshare";
+        snprintf(uid_map, sizeof uid_map, "0 %u 1\n", (unsigned) geteuid());
+        snprintf(gid_map, sizeof gid_map, "0 %u 1\n", (unsigned) getegid());
+        return serve();
+    }
     if (argc < 3) { fprintf(stderr, "usage: baseline triple|readmap|launcher|throughput SECONDS [THREADS]\n"); return 2; }
     if (access(unshare_path, X_OK)) unshare_path = "/bin/unshare";
     snprintf(uid_map, sizeof uid_map, "0 %u 1\n", (unsigned) geteuid());
