@@ -8,7 +8,8 @@
  *   baseline serve      commands on stdin, for benchmarks' Interleaved harness, which alternates with the JVM in
  *                       small slices so that both sides see the same load: "launcher N" (N timed cycles, replies
  *                       with the samples in microseconds on one line), "throughput MILLIS THREADS" (replies with the
- *                       number of cycles), "quit"
+ *                       number of cycles), "triple N" (N parked children, replies with the time of each one's
+ *                       three writes), "quit"
  *
  * "Parked child" means exactly what linx-user's launcher does: posix_spawn the same util-linux `unshare` running the
  * same /bin/sh script (HelperCommand.SCRIPT), wait for its readiness line, and pin /proc/<pid> after checking the
@@ -207,6 +208,17 @@ static int serve(void) {
                 triple(&p);
                 release_and_reap(&p);
                 printf(i ? " %.1f" : "%.1f", now_us() - t0);
+            }
+            printf("\n");
+        } else if (sscanf(command, "triple %lu", &n) == 1) {
+            for (unsigned long i = 0; i < n; i++) {
+                struct parked p;
+                park(&p, seq++);
+                double t0 = now_us();
+                triple(&p);
+                double t1 = now_us();
+                release_and_reap(&p);
+                printf(i ? " %.1f" : "%.1f", t1 - t0);
             }
             printf("\n");
         } else if (sscanf(command, "throughput %lu %d", &n, &threads) == 2) {

@@ -1,7 +1,9 @@
 package dev.linx.user.benchmarks;
 
 import dev.linx.user.MapSetup;
+import dev.linx.user.ParkedProcess;
 import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,7 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * this JVM take turns in slices of {@value #SLICE} cycles (or one-second throughput windows), each idle while the other
  * runs, and each slice's order alternates. Run by {@code benchmarks/run}; prints {@code key=value} lines.
  *
- * <p>Usage: {@code Interleaved BASELINE_BINARY SLICES}
+ * <p>The {@code setupMaps} pair is here too, after a warm-up of {@code SETUP_WARMUP} parked children: JMH can only
+ * afford a few thousand (one parked child per call), so its figure is for partly compiled code; this one is for the
+ * steady state of a service that has started many sandboxes.
+ *
+ * <p>Usage: {@code Interleaved BASELINE_BINARY SLICES SETUP_WARMUP}
  */
 public final class Interleaved {
 
@@ -27,6 +34,8 @@ public final class Interleaved {
     private static final int WARMUP_CYCLES = 300;
     private static final List<String> TRUE = List.of("true");
 
+    private final UserNamespaceOperations operations = UserNamespaces.operations();
+    private final MapSetup setup = MapSetup.rootless();
     private final UserNamespaceLauncher launcher =
             new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
     private final PrintWriter toC;
@@ -40,8 +49,11 @@ public final class Interleaved {
     public static void main(String[] args) throws Exception {
         Process c = new ProcessBuilder(args[0], "serve").redirectError(ProcessBuilder.Redirect.INHERIT).start();
         int slices = Integer.parseInt(args[1]);
+        int setupWarmup = Integer.parseInt(args[2]);
         try {
-            new Interleaved(c).run(slices);
+            Interleaved harness = new Interleaved(c);
+            harness.run(slices);
+            harness.setupMaps(slices, setupWarmup);
         } finally {
             c.getOutputStream().close();
             c.waitFor();
@@ -83,6 +95,46 @@ public final class Interleaved {
         }
         System.out.printf("name=throughput windows=%d java_ops_per_s=%.1f c_ops_per_s=%.1f%n", windows,
                 javaCycles / (double) windows, cCycles / (double) windows);
+    }
+
+    private void setupMaps(int slices, int warmup) throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            javaTriple();
+        }
+        List<Double> java = new ArrayList<>();
+        List<Double> c = new ArrayList<>();
+        for (int slice = 0; slice < slices; slice++) {
+            if (slice % 2 == 1) {
+                for (String sample : askC("triple " + SLICE).split(" ")) {
+                    c.add(Double.parseDouble(sample));
+                }
+            }
+            for (int i = 0; i < SLICE; i++) {
+                java.add(javaTriple());
+            }
+            if (slice % 2 == 0) {
+                for (String sample : askC("triple " + SLICE).split(" ")) {
+                    c.add(Double.parseDouble(sample));
+                }
+            }
+        }
+        double[] j = sorted(java);
+        double[] k = sorted(c);
+        System.out.printf("name=setupMaps n=%d warmup=%d java_p50_us=%.1f c_p50_us=%.1f%n", j.length, warmup,
+                percentile(j, 0.50), percentile(k, 0.50));
+    }
+
+    /** Parks a child, times {@code setupMaps} alone, releases and reaps it. */
+    private double javaTriple() throws InterruptedException {
+        try (ParkedProcess child = ParkedProcess.start(TRUE, Set.of())) {
+            long t0 = System.nanoTime();
+            operations.setupMaps(child.hostPid(), setup);
+            double micros = (System.nanoTime() - t0) / 1e3;
+            if (child.proceed().waitFor() != 0) {
+                throw new IllegalStateException("workload failed after setupMaps");
+            }
+            return micros;
+        }
     }
 
     private void javaSlice(List<Double> samples) throws InterruptedException {
