@@ -154,6 +154,8 @@ public final class LibC {
         static final MethodHandle SPAWNATTR_SETSIGDEFAULT;
         static final MethodHandle SIGEMPTYSET;
         static final MethodHandle SIGFILLSET;
+        /** The name of a function the C library lacks, or {@code null}. */
+        static final String MISSING;
 
         static {
             Linker linker = Linker.nativeLinker();
@@ -184,11 +186,15 @@ public final class LibC {
             SPAWN_FILE_ACTIONS_ADDDUP2 = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_adddup2"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
             // glibc 2.34 and later: closes every descriptor the JVM may have left inheritable, in the child only.
-            SPAWN_FILE_ACTIONS_ADDCLOSEFROM = linker.downcallHandle(
-                    libc.findOrThrow("posix_spawn_file_actions_addclosefrom_np"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-            SPAWN_FILE_ACTIONS_ADDCHDIR = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_addchdir_np"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            // The two newest (glibc 2.34 and 2.29): a C library without them gets a clear error at launch, not here.
+            String closefrom = "posix_spawn_file_actions_addclosefrom_np";
+            String chdir = "posix_spawn_file_actions_addchdir_np";
+            SPAWN_FILE_ACTIONS_ADDCLOSEFROM = libc.find(closefrom).map(symbol -> linker.downcallHandle(symbol,
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT))).orElse(null);
+            SPAWN_FILE_ACTIONS_ADDCHDIR = libc.find(chdir).map(symbol -> linker.downcallHandle(symbol,
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS))).orElse(null);
+            MISSING = SPAWN_FILE_ACTIONS_ADDCLOSEFROM == null ? closefrom
+                    : SPAWN_FILE_ACTIONS_ADDCHDIR == null ? chdir : null;
             SPAWNATTR_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_init"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS));
             SPAWNATTR_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_destroy"),

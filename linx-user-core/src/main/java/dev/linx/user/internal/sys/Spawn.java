@@ -55,6 +55,10 @@ public final class Spawn {
      */
     public static Child spawn(List<String> command, Map<String, String> environment, Path directory)
             throws IOException {
+        if (LibC.Launch.MISSING != null) {
+            throw new IOException("the C library has no " + LibC.Launch.MISSING + ": starting a parked child needs"
+                    + " glibc 2.34 or later");
+        }
         int[] open = new int[6];
         int opened = 0;
         FileOutputStream stdin = null;
