@@ -22,16 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * this JVM take turns in slices of {@value #SLICE} cycles (or one-second throughput windows), each idle while the other
  * runs, and each slice's order alternates. Run by {@code benchmarks/run}; prints {@code key=value} lines.
  *
- * <p>The {@code setupMaps} pair is here too, after a warm-up of {@code SETUP_WARMUP} parked children: JMH can only
- * afford a few thousand (one parked child per call), so its figure is for partly compiled code; this one is for the
- * steady state of a service that has started many sandboxes.
+ * <p>Each pair starts after {@code WARMUP} Java cycles (or parked children for {@code setupMaps}): the path must be
+ * compiled, as in a service that has started many sandboxes, and JMH's short runs cannot afford that for
+ * {@code setupMaps} (one parked child per call).
  *
- * <p>Usage: {@code Interleaved BASELINE_BINARY SLICES SETUP_WARMUP}
+ * <p>Usage: {@code Interleaved BASELINE_BINARY SLICES WARMUP}
  */
 public final class Interleaved {
 
     private static final int SLICE = 20;
-    private static final int WARMUP_CYCLES = 300;
     private static final List<String> TRUE = List.of("true");
 
     private final UserNamespaceOperations operations = UserNamespaces.operations();
@@ -52,7 +51,7 @@ public final class Interleaved {
         int setupWarmup = Integer.parseInt(args[2]);
         try {
             Interleaved harness = new Interleaved(c);
-            harness.run(slices);
+            harness.run(slices, setupWarmup);
             harness.setupMaps(slices, setupWarmup);
         } finally {
             c.getOutputStream().close();
@@ -60,8 +59,8 @@ public final class Interleaved {
         }
     }
 
-    private void run(int slices) throws Exception {
-        for (int i = 0; i < WARMUP_CYCLES; i++) {
+    private void run(int slices, int warmup) throws Exception {
+        for (int i = 0; i < warmup; i++) {
             javaCycle();
         }
         askC("launcher " + SLICE);

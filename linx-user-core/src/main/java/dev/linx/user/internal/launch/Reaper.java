@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One thread for all children, rather than the JDK's thread per child: a launch costs no thread start, and the
  * thread blocks in {@code epoll_wait(2)} without holding any lock. A platform thread in {@link Process#waitFor()}
- * reaps the child itself when it sees the exit first, saving the hop through this thread. It never waits on {@code -1}, so it cannot steal the
+ * polls the child's pidfd and reaps it itself; meanwhile the pidfd is out of the set, so the exit wakes only the
+ * waiter. It never waits on {@code -1}, so it cannot steal the
  * exit status of a process the JDK or anyone else started.
  */
 final class Reaper {
@@ -51,6 +52,27 @@ final class Reaper {
             } catch (ErrnoException e) {
                 // Not in the set: nothing to remove.
             }
+        }
+    }
+
+    /**
+     * Stops listening to a child's exit while a waiter polls its pidfd, so that the exit wakes one thread, not two.
+     * The child stays known; {@link #resume} listens again.
+     */
+    void pause(int pidfd) {
+        try (Syscalls sys = Syscalls.open()) {
+            sys.epollDelete(epoll, pidfd);
+        } catch (ErrnoException e) {
+            // Not in the set: nothing to pause.
+        }
+    }
+
+    /** Listens again to a child's exit after {@link #pause}; an exit meanwhile is reported at once. */
+    void resume(int pidfd) {
+        try (Syscalls sys = Syscalls.open()) {
+            sys.epollAdd(epoll, pidfd);
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("could not watch pidfd " + pidfd + " again (errno " + e.errno() + ")");
         }
     }
 

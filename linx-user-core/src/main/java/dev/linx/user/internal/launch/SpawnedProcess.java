@@ -154,7 +154,7 @@ final class SpawnedProcess extends Process {
 
     /**
      * Waits for the exit on the calling thread: polls the pidfd and reaps the child itself, one thread hop shorter
-     * than waiting for the {@link Reaper}. In slices, so that an interrupt is seen within {@value #SLICE_MILLIS} ms.
+     * than waiting for the {@link Reaper}, which meanwhile {@linkplain Reaper#pause stops listening} to this child. In slices, so that an interrupt is seen within {@value #SLICE_MILLIS} ms.
      * A virtual thread waits on the reaper's future instead, so as not to hold its carrier in a native call.
      *
      * @return whether the child exited within {@code nanos} ({@code < 0}: no limit)
@@ -176,7 +176,9 @@ final class SpawnedProcess extends Process {
                         break;
                     }
                     fd = pidfd;
-                    polling++;
+                    if (polling++ == 0) {
+                        Reaper.instance().pause(fd);
+                    }
                 }
                 try {
                     int slice = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
@@ -187,7 +189,9 @@ final class SpawnedProcess extends Process {
                     throw new IllegalStateException("poll of the pidfd of " + pid + " failed with errno " + e.errno());
                 } finally {
                     synchronized (this) {
-                        polling--;
+                        if (--polling == 0 && !reaped) {
+                            Reaper.instance().resume(fd);
+                        }
                         closePidfdIfUnused();
                     }
                 }
