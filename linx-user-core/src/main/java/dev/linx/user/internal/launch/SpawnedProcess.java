@@ -41,6 +41,7 @@ final class SpawnedProcess extends Process {
     private boolean reaped;
     /** Waiters polling the pidfd right now. Guarded by {@code this}. */
     private int polling;
+    /** Taken at the first {@link #toHandle()}. Guarded by {@code this}. */
     private ProcessHandle handle;
 
     private SpawnedProcess(Spawn.Child child) {
@@ -67,20 +68,31 @@ final class SpawnedProcess extends Process {
         SpawnedProcess process = new SpawnedProcess(child);
         try {
             Reaper.instance().watch(process, child.pidfd());
-        } catch (ErrnoException | RuntimeException e) {
+        } catch (ErrnoException | RuntimeException | LinkageError e) {
             // Without the reaper nobody would reap it: kill and reap it here, then report.
-            process.destroyForcibly();
-            try (Syscalls sys = Syscalls.open()) {
-                while (!process.reap()) {
-                    sys.poll(child.pidfd(), LibC.POLLIN, 100);
-                }
-            } catch (ErrnoException ignored) {
-                // The reap loop above only ends once reaped.
-            }
+            killAndReap(child);
+            process.closeReadinessFd();
+            process.stdin.processExited();
+            process.stdout.processExited();
+            process.stderr.processExited();
             throw new UncheckedIOException("could not watch " + command.getFirst(),
-                    new IOException(e.getMessage(), e));
+                    new IOException(String.valueOf(e.getMessage()), e));
         }
         return process;
+    }
+
+    private static void killAndReap(Spawn.Child child) {
+        try (Syscalls sys = Syscalls.open()) {
+            try {
+                sys.pidfdSendSignal(child.pidfd(), LibC.SIGKILL);
+                while (sys.reap(child.pidfd()) < 0) {
+                    sys.poll(child.pidfd(), LibC.POLLIN, (int) SLICE_MILLIS);
+                }
+            } catch (ErrnoException e) {
+                // Already reaped or gone: nothing left to wait for.
+            }
+            sys.close(child.pidfd());
+        }
     }
 
     /**
@@ -154,8 +166,9 @@ final class SpawnedProcess extends Process {
 
     /**
      * Waits for the exit on the calling thread: polls the pidfd and reaps the child itself, one thread hop shorter
-     * than waiting for the {@link Reaper}, which meanwhile {@linkplain Reaper#pause stops listening} to this child. In slices, so that an interrupt is seen within {@value #SLICE_MILLIS} ms.
-     * A virtual thread waits on the reaper's future instead, so as not to hold its carrier in a native call.
+     * than waiting for the {@link Reaper}, which meanwhile {@linkplain Reaper#pause stops listening} to this child.
+     * In slices, so that an interrupt is seen within {@value #SLICE_MILLIS} ms. A virtual thread waits on the
+     * reaper's future instead, so as not to hold its carrier in a native call.
      *
      * @return whether the child exited within {@code nanos} ({@code < 0}: no limit)
      */

@@ -205,8 +205,10 @@ public final class LibC {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             SPAWNATTR_SETSIGDEFAULT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigdefault"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-            SIGEMPTYSET = linker.downcallHandle(libc.findOrThrow("sigemptyset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
-            SIGFILLSET = linker.downcallHandle(libc.findOrThrow("sigfillset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SIGEMPTYSET = linker.downcallHandle(libc.findOrThrow("sigemptyset"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SIGFILLSET = linker.downcallHandle(libc.findOrThrow("sigfillset"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
         }
 
         private Launch() {

@@ -273,7 +273,8 @@ public final class Syscalls implements AutoCloseable {
         MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8).fill((byte) 0);
         int result;
         try {
-            result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+            result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info,
+                    LibC.WEXITED | LibC.WNOHANG);
         } catch (Throwable t) {
             throw linkageFailure("waitid", t);
         }

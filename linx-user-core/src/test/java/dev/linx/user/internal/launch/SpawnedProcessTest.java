@@ -124,8 +124,8 @@ class SpawnedProcessTest {
         p.waitFor();
         assertThat(lines).contains("SigBlk:\t0000000000000000");
         // glibc's posix_spawn leaves its two internal signals (32, 33) ignored, as in every ProcessBuilder child.
-        long ignored = lines.stream().filter(l -> l.startsWith("SigIgn:")).map(l -> Long.parseLong(l.substring(7).strip(), 16))
-                .findFirst().orElseThrow();
+        long ignored = lines.stream().filter(l -> l.startsWith("SigIgn:"))
+                .map(l -> Long.parseLong(l.substring(7).strip(), 16)).findFirst().orElseThrow();
         assertThat(ignored & 0x7fffffffL).as("signals 1..31 ignored").isZero();
     }
 
@@ -228,5 +228,18 @@ class SpawnedProcessTest {
             Thread.interrupted();
             p.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void aChildWhoseWaiterGaveUpIsStillReapedByTheReaper() throws Exception {
+        SpawnedProcess p = started("/bin/sleep", "30");
+        assertThat(p.waitFor(50, TimeUnit.MILLISECONDS)).as("waiter gave up").isFalse();
+        p.destroyForcibly();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(Path.of("/proc/" + p.pid())) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(Path.of("/proc/" + p.pid())).as("reaped with nobody waiting").doesNotExist();
+        assertThat(p.onExit().get(10, TimeUnit.SECONDS).exitValue()).isEqualTo(128 + 9);
     }
 }
