@@ -140,7 +140,7 @@ class DocsExamplesTest {
                     ops.setUidMap(pid, me.uid());                // a second write
                 } catch (UserNamespaceException e) {
                     System.out.println(e.getMessage());          // user set_uid_map failed on /proc/4242/uid_map: eperm (errno 1)
-                    System.out.println(e.hint().orElseThrow());  // uid_map is write-once and this namespace's map is already written: ...
+                    System.out.println(e.hint().orElseThrow());  // map already written: uid_map is write-once per namespace; ...
                 }
                 try {
                     ops.setUidMap(9_999_999, me.uid());          // no such process
@@ -150,7 +150,7 @@ class DocsExamplesTest {
             });
             assertThat(printed.lines().toList()).containsExactly(
                     "user set_uid_map failed on /proc/" + pid + "/uid_map: eperm (errno 1)",
-                    "uid_map is write-once and this namespace's map is already written: plan the whole map in one call",
+                    "map already written: uid_map is write-once per namespace; plan the whole map in one call",
                     "ENOENT SET_UID_MAP /proc/9999999/uid_map");
         }
     }
@@ -174,7 +174,7 @@ class DocsExamplesTest {
                     }
                 }
             });
-            assertThat(printed).startsWith("not permitted: uid_map is write-once");
+            assertThat(printed).startsWith("not permitted: map already written: uid_map is write-once");
         }
     }
 

@@ -92,16 +92,17 @@ class KernelRulesTest {
     @Test
     void mappingHostUidZeroNeedsCapSetfcapButHostGidZeroDoesNot() throws Exception {
         assertThat(probe(List.of("setpriv", "--inh-caps=-setfcap", "--bounding-set=-setfcap"), "host-root"))
-                .containsExactly("EPERM SET_UID_MAP | mapping host uid 0 needs CAP_SETFCAP over the parent namespace",
-                        "accepted", "accepted");
+                .containsExactly("EPERM SET_UID_MAP | mapping host uid 0 needs CAP_SETFCAP over the parent namespace: "
+                        + "map another host uid, or keep CAP_SETFCAP", "accepted", "accepted");
     }
 
     @Test
     void outsideIdsMustBeMappedInTheWritersOwnNamespace() throws Exception {
         // The probe JVM runs in a user namespace of its own that maps only uid 0: it may map 0, not 5.
         assertThat(probe(List.of("unshare", "--user", "--map-root-user"), "outside-ids")).containsExactly(
-                "EPERM SET_UID_MAP | an outside id is not mapped in this process's own user namespace, or the target's"
-                        + " namespace is not a child of this process's (the initial namespace's maps cannot be written)",
+                "EPERM SET_UID_MAP | outside ids must be mapped in the writer's own namespace, and the target must be in"
+                        + " a child of it (the initial namespace's maps are fixed): map only ids this namespace has, into a"
+                        + " child it created",
                 "accepted");
     }
 

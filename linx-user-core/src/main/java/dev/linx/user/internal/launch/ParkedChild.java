@@ -5,7 +5,6 @@ import dev.linx.user.internal.procfs.PinnedDir;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,11 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +31,7 @@ public final class ParkedChild {
     private static final int MAX_READY_LINE = 64;
     private static final int MAX_HELPER_MESSAGE = 4096;
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(5);
+    private static final long INTERRUPT_CHECK_MILLIS = 100;
 
     private enum State { PARKED, PROCEEDED, CLOSED }
 
@@ -59,17 +56,13 @@ public final class ParkedChild {
         String marker = "linx-parked-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
         List<String> command = HelperCommand.build(spec, marker);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(spec.environment());
-        Executables.requireWorkload(spec.argv().getFirst(), builder.environment().get("PATH"));
-        if (spec.directory() != null) {
-            builder.directory(spec.directory().toFile());
-        }
-        Process process;
+        String path = spec.environment().containsKey("PATH") ? spec.environment().get("PATH") : System.getenv("PATH");
+        Executables.requireWorkload(spec.argv().getFirst(), path);
+        SpawnedProcess process;
         try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the namespace helper " + command.getFirst(), e);
+            process = SpawnedProcess.start(command, spec.environment(), spec.directory());
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("could not start the namespace helper " + command.getFirst(), e.getCause());
         }
         PinnedDir pin = null;
         try {
@@ -120,28 +113,12 @@ public final class ParkedChild {
         }
     }
 
-    private static long awaitReady(Process process, Duration timeout) {
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        // A pipe read cannot be interrupted or timed out; a virtual thread does it so the caller can be both.
-        Thread.ofVirtual().name("linx-park-ready").start(() -> {
-            try {
-                ready.complete(readLine(process.getInputStream()));
-            } catch (Throwable t) {
-                ready.completeExceptionally(t);
-            }
-        });
+    private static long awaitReady(SpawnedProcess process, Duration timeout) {
         String line;
         try {
-            line = ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            String message = "interrupted while waiting for the child to reach the checkpoint";
-            throw new UncheckedIOException(message, new InterruptedIOException(message));
-        } catch (TimeoutException e) {
-            throw failure("the child did not reach the checkpoint within " + timeout);
-        } catch (ExecutionException e) {
-            throw new UncheckedIOException("could not read the child's readiness",
-                    new IOException(e.getCause()));
+            line = readLine(process, timeout);
+        } finally {
+            process.closeReadinessFd();
         }
         if (line == null || !line.startsWith(HelperCommand.READY)) {
             throw helperFailure(process, line);
@@ -157,17 +134,47 @@ public final class ParkedChild {
         }
     }
 
-    /** One line from the helper's stdout, or {@code null} at end of input; reads no byte past the newline. */
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() >= MAX_READY_LINE) {
-                break;
+    /**
+     * The readiness line from the helper's stdout, or {@code null} at end of input. Read from the raw descriptor with a
+     * time limit, in slices so that an interrupt is noticed. It cannot take a byte of the workload's output: the
+     * helper prints the line and then blocks until released.
+     */
+    private static String readLine(SpawnedProcess process, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] line = new byte[MAX_READY_LINE];
+        int length = 0;
+        int fd = process.readinessFd();
+        try (Syscalls sys = Syscalls.open()) {
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    String message = "interrupted while waiting for the child to reach the checkpoint";
+                    throw new UncheckedIOException(message, new InterruptedIOException(message));
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw failure("the child did not reach the checkpoint within " + timeout);
+                }
+                int slice = (int) Math.min(INTERRUPT_CHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+                if (sys.poll(fd, LibC.POLLIN, slice) == 0) {
+                    continue;
+                }
+                int n = sys.read(fd, line, length, line.length - length);
+                if (n == 0) {
+                    return length == 0 ? null : new String(line, 0, length, StandardCharsets.US_ASCII);
+                }
+                length += n;
+                for (int i = 0; i < length; i++) {
+                    if (line[i] == '\n') {
+                        return new String(line, 0, i, StandardCharsets.US_ASCII);
+                    }
+                }
+                if (length == line.length) {
+                    return new String(line, 0, length, StandardCharsets.US_ASCII);
+                }
             }
-            line.write(b);
+        } catch (ErrnoException e) {
+            throw failure("could not read the child's readiness (errno " + e.errno() + ")");
         }
-        return b == -1 && line.size() == 0 ? null : line.toString(StandardCharsets.US_ASCII);
     }
 
     private static UncheckedIOException helperFailure(Process process, String line) {

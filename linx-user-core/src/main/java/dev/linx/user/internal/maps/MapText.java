@@ -22,8 +22,13 @@ public final class MapText {
      * @return the three numbers, or {@code null} when the text is neither form (ranges are not checked here)
      */
     public static long[] parseFields(CharSequence text) {
-        int start = 0;
-        int end = text.length();
+        return parseFields(text, 0, text.length());
+    }
+
+    /** {@link #parseFields(CharSequence)} of {@code text[from, to)}, without copying it. */
+    static long[] parseFields(CharSequence text, int from, int to) {
+        int start = from;
+        int end = to;
         while (start < end && isSpace(text.charAt(start))) {
             start++;
         }
@@ -87,7 +92,7 @@ public final class MapText {
             while (lineEnd < length && text.charAt(lineEnd) != '\n') {
                 lineEnd++;
             }
-            long[] f = parseFields(text.subSequence(lineStart, lineEnd));
+            long[] f = parseFields(text, lineStart, lineEnd);
             if (f != null && IdMapping.isValid(f[0], f[1], f[2])) {
                 map.add(new IdMapping(f[0], f[1], f[2]));
             }

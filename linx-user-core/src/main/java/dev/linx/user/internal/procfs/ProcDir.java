@@ -4,7 +4,14 @@ import dev.linx.user.Errno;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
+import dev.linx.user.Operation;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code /proc/<pid>} directory one verb works in: every file of the verb is opened relative to it, so all of a
@@ -15,6 +22,9 @@ final class ProcDir implements AutoCloseable {
 
     private static final int DIR_FLAGS = LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC;
     private static final int MAX_READ = 64 * 1024;
+    /** The names the verbs open, encoded once: the hot paths then pass them to {@code openat} as they are. */
+    private static final Map<String, MemorySegment> NAMES = encode(
+            Arrays.stream(Operation.values()).map(Operation::fileName).distinct().toList());
 
     private final Syscalls sys;
     private final int fd;
@@ -59,7 +69,17 @@ final class ProcDir implements AutoCloseable {
 
     /** Writes a file of the directory in exactly one {@code write(2)} at offset 0 of a fresh descriptor. */
     void write(String name, byte[] text) throws ErrnoException {
-        int file = sys.openat(fd, name, LibC.O_WRONLY | LibC.O_CLOEXEC);
+        int file = openat(name, LibC.O_WRONLY | LibC.O_CLOEXEC);
+        try {
+            sys.write(file, text);
+        } finally {
+            sys.close(file);
+        }
+    }
+
+    /** {@link #write(String, byte[])} of text already in native memory. */
+    void write(String name, MemorySegment text) throws ErrnoException {
+        int file = openat(name, LibC.O_WRONLY | LibC.O_CLOEXEC);
         try {
             sys.write(file, text);
         } finally {
@@ -69,12 +89,25 @@ final class ProcDir implements AutoCloseable {
 
     /** Reads a whole file of the directory as ASCII text. */
     String read(String name) throws ErrnoException {
-        int file = sys.openat(fd, name, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        int file = openat(name, LibC.O_RDONLY | LibC.O_CLOEXEC);
         try {
             return new String(sys.readAll(file, MAX_READ), StandardCharsets.US_ASCII);
         } finally {
             sys.close(file);
         }
+    }
+
+    private int openat(String name, int flags) throws ErrnoException {
+        MemorySegment encoded = NAMES.get(name);
+        return encoded != null ? sys.openat(fd, encoded, flags) : sys.openat(fd, name, flags);
+    }
+
+    private static Map<String, MemorySegment> encode(List<String> names) {
+        Map<String, MemorySegment> encoded = new HashMap<>();
+        for (String name : names) {
+            encoded.put(name, Arena.global().allocateFrom(name));
+        }
+        return Map.copyOf(encoded);
     }
 
     /** Reads a file for a hint; {@code null} when it cannot be read. */

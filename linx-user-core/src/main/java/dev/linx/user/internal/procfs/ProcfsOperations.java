@@ -19,6 +19,9 @@ import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,15 +56,18 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     public static final ProcfsOperations INSTANCE = BY_STRATEGY.get(MappingStrategy.AUTO);
 
     private static final byte[] DENY = "deny".getBytes(StandardCharsets.US_ASCII);
+    private static final MemorySegment DENY_TEXT = Arena.global().allocateFrom(ValueLayout.JAVA_BYTE, DENY);
     private static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
 
     private final MappingStrategy strategy;
+
+    private volatile Rendered lastRendered;
 
     private ProcfsOperations(MappingStrategy strategy) {
         this.strategy = strategy;
     }
 
-    /** The shared, stateless instance for a strategy. */
+    /** The shared instance for a strategy; its only state is the last setup it rendered. */
     public static ProcfsOperations of(MappingStrategy strategy) {
         return BY_STRATEGY.get(Objects.requireNonNull(strategy, "strategy"));
     }
@@ -160,36 +166,62 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         byte[] text = MapRules.checkAndRender(map, kind(operation));
         Optional<Path> helper = helperFor(operation, map);
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
-            writeMapFile(target, dir, operation, text, map, helper);
+            if (helper.isPresent()) {
+                writeThroughHelper(target, dir, operation, helper.get(), map);
+            } else {
+                write(target, dir, operation, text, map);
+            }
         }
     }
 
     private static void deny(Target target) {
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, Operation.DENY_SETGROUPS)) {
-            write(target, dir, Operation.DENY_SETGROUPS, DENY, null);
+            write(target, dir, Operation.DENY_SETGROUPS, DENY_TEXT, null);
         }
     }
 
     private void setup(Target target, MapSetup setup) {
-        Objects.requireNonNull(setup, "setup");
-        byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
-        byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
-        // Both helpers are found before the first write: a missing one must not leave the setup half done.
-        Optional<Path> uidHelper = helperFor(Operation.SET_UID_MAP, setup.uid());
-        Optional<Path> gidHelper = helperFor(Operation.SET_GID_MAP, setup.gid());
+        Rendered text = rendered(Objects.requireNonNull(setup, "setup"));
         boolean deny = setup.setgroups() == SetgroupsPolicy.DENY;
         Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
             if (deny) {
-                write(target, dir, Operation.DENY_SETGROUPS, DENY, null);
+                write(target, dir, Operation.DENY_SETGROUPS, DENY_TEXT, null);
             }
-            writeMapFile(target, dir, Operation.SET_UID_MAP, uid, setup.uid(), uidHelper);
-            writeMapFile(target, dir, Operation.SET_GID_MAP, gid, setup.gid(), gidHelper);
+            writeMapFile(target, dir, Operation.SET_UID_MAP, text.uid(), setup.uid(), text.uidHelper());
+            writeMapFile(target, dir, Operation.SET_GID_MAP, text.gid(), setup.gid(), text.gidHelper());
         }
     }
 
+    /**
+     * The checked and rendered text of a setup, and the way each map goes. The last one is kept, by identity: a
+     * {@link MapSetup} is immutable, and a launcher hands the same instance to every child, so its maps are checked,
+     * rendered and routed once, not per child. Both helpers are found before the first write: a missing one must not
+     * leave the setup half done.
+     */
+    private Rendered rendered(MapSetup setup) {
+        Rendered last = lastRendered;
+        if (last != null && last.setup() == setup) {
+            return last;
+        }
+        byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
+        byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
+        Optional<Path> uidHelper = helperFor(Operation.SET_UID_MAP, setup.uid());
+        Optional<Path> gidHelper = helperFor(Operation.SET_GID_MAP, setup.gid());
+        Arena arena = Arena.ofAuto();
+        Rendered fresh = new Rendered(setup, arena.allocateFrom(ValueLayout.JAVA_BYTE, uid),
+                arena.allocateFrom(ValueLayout.JAVA_BYTE, gid), uidHelper, gidHelper);
+        lastRendered = fresh;
+        return fresh;
+    }
+
+    /** A setup's two maps as written, in native memory freed with the record, and the helper for each, if any. */
+    private record Rendered(MapSetup setup, MemorySegment uid, MemorySegment gid, Optional<Path> uidHelper,
+            Optional<Path> gidHelper) {
+    }
+
     /** One map, by this process's write or through the helper, as the strategy decides. */
-    private static void writeMapFile(Target target, ProcDir dir, Operation operation, byte[] text,
+    private static void writeMapFile(Target target, ProcDir dir, Operation operation, MemorySegment text,
             List<IdMapping> map, Optional<Path> helper) {
         if (helper.isPresent()) {
             writeThroughHelper(target, dir, operation, helper.get(), map);
@@ -250,6 +282,15 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     }
 
     private static void write(Target target, ProcDir dir, Operation operation, byte[] text, List<IdMapping> map) {
+        try {
+            dir.write(operation.fileName(), text);
+        } catch (ErrnoException e) {
+            throw rejection(target, operation, e, dir, map);
+        }
+    }
+
+    private static void write(Target target, ProcDir dir, Operation operation, MemorySegment text,
+            List<IdMapping> map) {
         try {
             dir.write(operation.fileName(), text);
         } catch (ErrnoException e) {

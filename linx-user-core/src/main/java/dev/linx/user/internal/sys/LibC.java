@@ -3,6 +3,7 @@ package dev.linx.user.internal.sys;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -37,10 +38,50 @@ public final class LibC {
     public static final int EINTR = 4;
     /** {@code SIGKILL}. */
     public static final int SIGKILL = 9;
+    /** {@code SIGTERM}. */
+    public static final int SIGTERM = 15;
+    /** {@code POLLIN}. */
+    public static final short POLLIN = 0x1;
+    /** {@code P_PIDFD} for {@code waitid(2)}. */
+    static final int P_PIDFD = 3;
+    /** {@code WNOHANG}. */
+    static final int WNOHANG = 1;
+    /** {@code WEXITED}. */
+    static final int WEXITED = 4;
+    /** {@code CLD_EXITED}: {@code si_status} is the exit status (else it is the signal). */
+    static final int CLD_EXITED = 1;
+    /** {@code POSIX_SPAWN_SETSIGDEF}. */
+    static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    /** {@code POSIX_SPAWN_SETSIGMASK}. */
+    static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** {@code EPOLL_CTL_ADD}. */
+    static final int EPOLL_CTL_ADD = 1;
+    /** {@code EPOLL_CTL_DEL}. */
+    static final int EPOLL_CTL_DEL = 2;
+    /** {@code EPOLLIN}. */
+    static final int EPOLLIN = 0x1;
 
     private static final int SC_PAGESIZE = 30;
     /** The same number on every architecture but alpha, which the library does not support. */
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    /** The same number on every architecture but alpha. */
+    static final long SYS_PIDFD_OPEN = 434;
+
+    /**
+     * Generous upper bounds of glibc's opaque {@code posix_spawn_file_actions_t} (80 bytes on 64-bit),
+     * {@code posix_spawnattr_t} (336) and {@code sigset_t} (128): only their address is ever passed.
+     */
+    static final long SPAWN_FILE_ACTIONS_SIZE = 256;
+    static final long SPAWN_ATTR_SIZE = 1024;
+    static final long SIGSET_SIZE = 256;
+    /** {@code siginfo_t} is 128 bytes; {@code si_code} at 8, {@code si_pid} at 16, {@code si_status} at 24. */
+    static final long SIGINFO_SIZE = 128;
+    static final long SIGINFO_CODE = 8;
+    static final long SIGINFO_PID = 16;
+    static final long SIGINFO_STATUS = 24;
+    /** {@code struct epoll_event} is packed on x86-64 (12 bytes), naturally aligned elsewhere (16). */
+    static final long EPOLL_EVENT_SIZE;
+    static final long EPOLL_EVENT_DATA;
 
     static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -86,9 +127,98 @@ public final class LibC {
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG), errno);
         READLINK = linker.downcallHandle(libc.findOrThrow("readlink"),
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), errno);
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        EPOLL_EVENT_SIZE = x86 ? 12 : 16;
+        EPOLL_EVENT_DATA = x86 ? 4 : 8;
         SYSCONF = linker.downcallHandle(libc.findOrThrow("sysconf"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         GETEUID = linker.downcallHandle(libc.findOrThrow("geteuid"), FunctionDescriptor.of(JAVA_INT));
         GETEGID = linker.downcallHandle(libc.findOrThrow("getegid"), FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /**
+     * The calls only the launcher makes, bound at its first use rather than with the rest: every binding costs
+     * start-up time, and an application that never launches should not pay for these.
+     */
+    static final class Launch {
+        static final MethodHandle PIPE2;
+        static final MethodHandle POLL;
+        static final MethodHandle WAITID;
+        static final MethodHandle PIDFD_OPEN;
+        static final MethodHandle EPOLL_CREATE1;
+        static final MethodHandle EPOLL_CTL;
+        static final MethodHandle EPOLL_WAIT;
+        static final MethodHandle POSIX_SPAWN;
+        static final MethodHandle SPAWN_FILE_ACTIONS_INIT;
+        static final MethodHandle SPAWN_FILE_ACTIONS_DESTROY;
+        static final MethodHandle SPAWN_FILE_ACTIONS_ADDDUP2;
+        static final MethodHandle SPAWN_FILE_ACTIONS_ADDCLOSEFROM;
+        static final MethodHandle SPAWN_FILE_ACTIONS_ADDCHDIR;
+        static final MethodHandle SPAWNATTR_INIT;
+        static final MethodHandle SPAWNATTR_DESTROY;
+        static final MethodHandle SPAWNATTR_SETFLAGS;
+        static final MethodHandle SPAWNATTR_SETSIGMASK;
+        static final MethodHandle SPAWNATTR_SETSIGDEFAULT;
+        static final MethodHandle SIGEMPTYSET;
+        static final MethodHandle SIGFILLSET;
+        /** The name of a function the C library lacks, or {@code null}. */
+        static final String MISSING;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            PIPE2 = linker.downcallHandle(libc.findOrThrow("pipe2"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
+            POLL = linker.downcallHandle(libc.findOrThrow("poll"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
+            WAITID = linker.downcallHandle(libc.findOrThrow("waitid"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+            PIDFD_OPEN = linker.downcallHandle(libc.findOrThrow("syscall"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
+                    errno, Linker.Option.firstVariadicArg(1));
+            EPOLL_CREATE1 = linker.downcallHandle(libc.findOrThrow("epoll_create1"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            EPOLL_CTL = linker.downcallHandle(libc.findOrThrow("epoll_ctl"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
+            EPOLL_WAIT = linker.downcallHandle(libc.findOrThrow("epoll_wait"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno);
+            // posix_spawn and its helpers return the error number instead of setting errno.
+            POSIX_SPAWN = linker.downcallHandle(libc.findOrThrow("posix_spawn"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+            SPAWN_FILE_ACTIONS_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_init"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWN_FILE_ACTIONS_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_destroy"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWN_FILE_ACTIONS_ADDDUP2 = linker.downcallHandle(libc.findOrThrow("posix_spawn_file_actions_adddup2"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+            // glibc 2.34 and later: closes every descriptor the JVM may have left inheritable, in the child only.
+            // The two newest (glibc 2.34 and 2.29): a C library without them gets a clear error at launch, not here.
+            String closefrom = "posix_spawn_file_actions_addclosefrom_np";
+            String chdir = "posix_spawn_file_actions_addchdir_np";
+            SPAWN_FILE_ACTIONS_ADDCLOSEFROM = libc.find(closefrom).map(symbol -> linker.downcallHandle(symbol,
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT))).orElse(null);
+            SPAWN_FILE_ACTIONS_ADDCHDIR = libc.find(chdir).map(symbol -> linker.downcallHandle(symbol,
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS))).orElse(null);
+            MISSING = SPAWN_FILE_ACTIONS_ADDCLOSEFROM == null ? closefrom
+                    : SPAWN_FILE_ACTIONS_ADDCHDIR == null ? chdir : null;
+            SPAWNATTR_INIT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_init"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWNATTR_DESTROY = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_destroy"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SPAWNATTR_SETFLAGS = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setflags"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+            SPAWNATTR_SETSIGMASK = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigmask"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            SPAWNATTR_SETSIGDEFAULT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigdefault"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            SIGEMPTYSET = linker.downcallHandle(libc.findOrThrow("sigemptyset"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            SIGFILLSET = linker.downcallHandle(libc.findOrThrow("sigfillset"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        }
+
+        private Launch() {
+        }
     }
 
     private LibC() {

@@ -3,10 +3,11 @@ package dev.linx.user.internal.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A short-lived, single-thread session of system calls: it owns the native memory the calls need (paths, buffers,
- * the captured {@code errno}) and frees it all on {@link #close()}.
+ * A short-lived, single-thread session of system calls: it provides the native memory the calls need (paths, buffers,
+ * the captured {@code errno}) and takes it all back on {@link #close()}.
  *
  * <pre>{@code
  * try (Syscalls sys = Syscalls.open()) {
@@ -14,17 +15,35 @@ import java.lang.foreign.ValueLayout;
  *     ...
  * } catch (ErrnoException e) { ... e.errno() ... }
  * }</pre>
+ *
+ * <p>Memory: on a platform thread, a session takes its memory from a per-thread scratch block, bump-allocated and
+ * released in the LIFO order of try-with-resources, so the hot paths ({@code setupMaps}, the reads) never call
+ * {@code malloc}/{@code free} nor zero a buffer. What does not fit, and everything on a virtual thread (which would
+ * otherwise keep a block per short-lived thread), comes from a confined arena freed on close, as before. Memory from a
+ * session is not zeroed.
  */
 public final class Syscalls implements AutoCloseable {
 
     private static final int READ_CHUNK = 16 * 1024;
+    /** Enough for every path and a 340-extent map read in its padded form (about 11 KiB). */
+    private static final long SCRATCH_SIZE = 32 * 1024;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private final Arena arena;
+    /** A thread's block of native memory; freed by the garbage collector with its thread's map. */
+    private static final class Scratch {
+        final MemorySegment memory = Arena.ofAuto().allocate(SCRATCH_SIZE, 16);
+        long top;
+    }
+
+    private final Scratch scratch;
+    private final long mark;
+    private Arena overflow;
     private final MemorySegment capture;
 
     private Syscalls() {
-        this.arena = Arena.ofConfined();
-        this.capture = arena.allocate(LibC.CAPTURE_LAYOUT);
+        this.scratch = Thread.currentThread().isVirtual() ? null : SCRATCH.get();
+        this.mark = scratch == null ? 0 : scratch.top;
+        this.capture = allocate(LibC.CAPTURE_LAYOUT.byteSize(), LibC.CAPTURE_LAYOUT.byteAlignment());
     }
 
     /** Starts a session on the current thread. */
@@ -32,9 +51,43 @@ public final class Syscalls implements AutoCloseable {
         return new Syscalls();
     }
 
+    /** Native memory for this session, not zeroed. */
+    MemorySegment allocate(long size, long alignment) {
+        if (scratch != null) {
+            long start = (scratch.top + alignment - 1) & -alignment;
+            if (start + size <= SCRATCH_SIZE) {
+                scratch.top = start + size;
+                return scratch.memory.asSlice(start, size);
+            }
+        }
+        if (overflow == null) {
+            overflow = Arena.ofConfined();
+        }
+        return overflow.allocate(size, alignment);
+    }
+
+    /** A NUL-terminated copy of {@code text} (UTF-8). */
+    public MemorySegment cString(String text) {
+        int length = text.length();
+        MemorySegment c = allocate(length + 1L, 1);
+        for (int i = 0; i < length; i++) {
+            char ch = text.charAt(i);
+            if (ch == 0 || ch >= 0x80) {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                c = allocate(bytes.length + 1L, 1);
+                MemorySegment.copy(bytes, 0, c, ValueLayout.JAVA_BYTE, 0, bytes.length);
+                c.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+                return c;
+            }
+            c.set(ValueLayout.JAVA_BYTE, i, (byte) ch);
+        }
+        c.set(ValueLayout.JAVA_BYTE, length, (byte) 0);
+        return c;
+    }
+
     /** {@code open(2)} of an absolute path, without {@code O_CREAT}. */
     public int open(String path, int flags) throws ErrnoException {
-        MemorySegment cPath = arena.allocateFrom(path);
+        MemorySegment cPath = cString(path);
         int fd;
         try {
             fd = (int) LibC.OPEN.invokeExact(capture, cPath, flags, 0);
@@ -49,7 +102,11 @@ public final class Syscalls implements AutoCloseable {
 
     /** {@code openat(2)} of a name relative to a directory descriptor, without {@code O_CREAT}. */
     public int openat(int dirfd, String name, int flags) throws ErrnoException {
-        MemorySegment cName = arena.allocateFrom(name);
+        return openat(dirfd, cString(name), flags);
+    }
+
+    /** {@code openat(2)} of a NUL-terminated name already in native memory. */
+    public int openat(int dirfd, MemorySegment cName, int flags) throws ErrnoException {
         int fd;
         try {
             fd = (int) LibC.OPENAT.invokeExact(capture, dirfd, cName, flags, 0);
@@ -68,11 +125,20 @@ public final class Syscalls implements AutoCloseable {
      * @return the number of bytes the kernel took
      */
     public long write(int fd, byte[] data) throws ErrnoException {
-        MemorySegment buffer = arena.allocate(data.length);
+        MemorySegment buffer = allocate(data.length, 1);
         MemorySegment.copy(data, 0, buffer, ValueLayout.JAVA_BYTE, 0, data.length);
+        return write(fd, buffer);
+    }
+
+    /**
+     * Exactly one {@code write(2)} of the whole segment at the descriptor's offset.
+     *
+     * @return the number of bytes the kernel took
+     */
+    public long write(int fd, MemorySegment data) throws ErrnoException {
         long written;
         try {
-            written = (long) LibC.WRITE.invokeExact(capture, fd, buffer, (long) data.length);
+            written = (long) LibC.WRITE.invokeExact(capture, fd, data, data.byteSize());
         } catch (Throwable t) {
             throw linkageFailure("write", t);
         }
@@ -88,9 +154,9 @@ public final class Syscalls implements AutoCloseable {
      * @param limit the most bytes to keep; a longer file is cut there
      */
     public byte[] readAll(int fd, int limit) throws ErrnoException {
-        MemorySegment buffer = arena.allocate(Math.min(READ_CHUNK, limit));
+        MemorySegment buffer = allocate(Math.min(READ_CHUNK, limit), 8);
         long total = 0;
-        byte[] result = new byte[0];
+        byte[] result = null;
         while (total < limit) {
             long n;
             try {
@@ -107,13 +173,188 @@ public final class Syscalls implements AutoCloseable {
             if (n == 0) {
                 break;
             }
+            // Usually one chunk holds the whole file: copy once, at its exact size.
             byte[] grown = new byte[(int) (total + n)];
-            System.arraycopy(result, 0, grown, 0, (int) total);
+            if (result != null) {
+                System.arraycopy(result, 0, grown, 0, (int) total);
+            }
             MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, grown, (int) total, (int) n);
             result = grown;
             total += n;
         }
-        return result;
+        return result == null ? new byte[0] : result;
+    }
+
+    /** {@code pipe2(2)}: both ends, read end first. */
+    public int[] pipe(int flags) throws ErrnoException {
+        MemorySegment fds = allocate(8, 4);
+        int result;
+        try {
+            result = (int) LibC.Launch.PIPE2.invokeExact(capture, fds, flags);
+        } catch (Throwable t) {
+            throw linkageFailure("pipe2", t);
+        }
+        if (result < 0) {
+            throw failure("pipe2");
+        }
+        return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+    }
+
+    /**
+     * {@code poll(2)} of one descriptor.
+     *
+     * @return the returned events, {@code 0} on timeout or {@code EINTR}
+     */
+    public int poll(int fd, short events, int timeoutMillis) throws ErrnoException {
+        MemorySegment pollfd = allocate(8, 4);
+        pollfd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollfd.set(ValueLayout.JAVA_SHORT, 4, events);
+        pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        int result;
+        try {
+            result = (int) LibC.Launch.POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
+        } catch (Throwable t) {
+            throw linkageFailure("poll", t);
+        }
+        if (result < 0) {
+            if (errno() == LibC.EINTR) {
+                return 0;
+            }
+            throw failure("poll");
+        }
+        return result == 0 ? 0 : pollfd.get(ValueLayout.JAVA_SHORT, 6);
+    }
+
+    /**
+     * One {@code read(2)} into {@code into} at {@code offset}; {@code EINTR} is retried.
+     *
+     * @return the number of bytes read, {@code 0} at end of file
+     */
+    public int read(int fd, byte[] into, int offset, int length) throws ErrnoException {
+        MemorySegment buffer = allocate(Math.max(1, length), 1);
+        while (true) {
+            long n;
+            try {
+                n = (long) LibC.READ.invokeExact(capture, fd, buffer, (long) length);
+            } catch (Throwable t) {
+                throw linkageFailure("read", t);
+            }
+            if (n >= 0) {
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, offset, (int) n);
+                return (int) n;
+            }
+            if (errno() != LibC.EINTR) {
+                throw failure("read");
+            }
+        }
+    }
+
+    /** {@code pidfd_open(2)}: a descriptor that names this process and no other, whatever happens to its pid. */
+    public int pidfdOpen(long pid) throws ErrnoException {
+        long fd;
+        try {
+            fd = (long) LibC.Launch.PIDFD_OPEN.invokeExact(capture, LibC.SYS_PIDFD_OPEN, (int) pid, 0);
+        } catch (Throwable t) {
+            throw linkageFailure("pidfd_open", t);
+        }
+        if (fd < 0) {
+            throw failure("pidfd_open");
+        }
+        return (int) fd;
+    }
+
+    /**
+     * Reaps an exited child through its pidfd ({@code waitid(P_PIDFD, WEXITED | WNOHANG)}).
+     *
+     * @return the exit status as {@link Process#exitValue()} reports it (128 + the signal for a killed child), or
+     *         {@code -1} when the child has not exited yet
+     */
+    public int reap(int pidfd) throws ErrnoException {
+        MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8).fill((byte) 0);
+        int result;
+        try {
+            result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info,
+                    LibC.WEXITED | LibC.WNOHANG);
+        } catch (Throwable t) {
+            throw linkageFailure("waitid", t);
+        }
+        if (result < 0) {
+            throw failure("waitid");
+        }
+        if (info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_PID) == 0) {
+            return -1;
+        }
+        int status = info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_STATUS);
+        return info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_CODE) == LibC.CLD_EXITED ? status : 0x80 + status;
+    }
+
+    /** {@code epoll_create1(EPOLL_CLOEXEC)}. */
+    public int epollCreate() throws ErrnoException {
+        int fd;
+        try {
+            fd = (int) LibC.Launch.EPOLL_CREATE1.invokeExact(capture, LibC.O_CLOEXEC);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_create1", t);
+        }
+        if (fd < 0) {
+            throw failure("epoll_create1");
+        }
+        return fd;
+    }
+
+    /** Adds {@code fd} to an epoll set for {@code EPOLLIN}, with the descriptor itself as the event's data. */
+    public void epollAdd(int epfd, int fd) throws ErrnoException {
+        MemorySegment event = allocate(16, 8).fill((byte) 0);
+        event.set(ValueLayout.JAVA_INT, 0, LibC.EPOLLIN);
+        event.set(ValueLayout.JAVA_INT_UNALIGNED, LibC.EPOLL_EVENT_DATA, fd);
+        int result;
+        try {
+            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_ADD, fd, event);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_ctl", t);
+        }
+        if (result < 0) {
+            throw failure("epoll_ctl");
+        }
+    }
+
+    /** Removes {@code fd} from an epoll set. */
+    public void epollDelete(int epfd, int fd) throws ErrnoException {
+        int result;
+        try {
+            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_ctl", t);
+        }
+        if (result < 0) {
+            throw failure("epoll_ctl");
+        }
+    }
+
+    /**
+     * Waits for events of an epoll set without a time limit.
+     *
+     * @param ready receives the data (the descriptor) of each ready entry
+     * @return how many entries of {@code ready} were filled; {@code 0} on {@code EINTR}
+     */
+    public int epollWait(int epfd, int[] ready) throws ErrnoException {
+        MemorySegment events = allocate(LibC.EPOLL_EVENT_SIZE * ready.length, 8);
+        int n;
+        try {
+            n = (int) LibC.Launch.EPOLL_WAIT.invokeExact(capture, epfd, events, ready.length, -1);
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_wait", t);
+        }
+        if (n < 0) {
+            if (errno() == LibC.EINTR) {
+                return 0;
+            }
+            throw failure("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            ready[i] = events.get(ValueLayout.JAVA_INT_UNALIGNED, i * LibC.EPOLL_EVENT_SIZE + LibC.EPOLL_EVENT_DATA);
+        }
+        return n;
     }
 
     /** {@code close(2)}; never retried, since Linux releases the descriptor even when close reports an error. */
@@ -145,8 +386,8 @@ public final class Syscalls implements AutoCloseable {
      * @throws ErrnoException {@code ENODATA} (61) when the file has no such attribute
      */
     public long xattrSize(String path, String name) throws ErrnoException {
-        MemorySegment cPath = arena.allocateFrom(path);
-        MemorySegment cName = arena.allocateFrom(name);
+        MemorySegment cPath = cString(path);
+        MemorySegment cName = cString(name);
         long size;
         try {
             size = (long) LibC.GETXATTR.invokeExact(capture, cPath, cName, MemorySegment.NULL, 0L);
@@ -161,8 +402,8 @@ public final class Syscalls implements AutoCloseable {
 
     /** {@code readlink(2)}: the target of a symbolic link (or a procfs magic link such as {@code ns/user}). */
     public String readlink(String path) throws ErrnoException {
-        MemorySegment cPath = arena.allocateFrom(path);
-        MemorySegment buffer = arena.allocate(4096);
+        MemorySegment cPath = cString(path);
+        MemorySegment buffer = allocate(4096, 1);
         long n;
         try {
             n = (long) LibC.READLINK.invokeExact(capture, cPath, buffer, buffer.byteSize());
@@ -174,7 +415,7 @@ public final class Syscalls implements AutoCloseable {
         }
         byte[] bytes = new byte[(int) n];
         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) n);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private int errno() {
@@ -191,6 +432,11 @@ public final class Syscalls implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        if (scratch != null) {
+            scratch.top = mark;
+        }
+        if (overflow != null) {
+            overflow.close();
+        }
     }
 }

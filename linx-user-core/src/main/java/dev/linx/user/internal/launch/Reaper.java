@@ -1,0 +1,120 @@
+package dev.linx.user.internal.launch;
+
+import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.Syscalls;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reaps every {@link SpawnedProcess} of the JVM from one daemon thread: the children's pidfds sit in one epoll set, a
+ * pidfd turns readable when its child exits, and the thread then reaps that child and no other.
+ *
+ * <p>One thread for all children, rather than the JDK's thread per child: a launch costs no thread start, and the
+ * thread blocks in {@code epoll_wait(2)} without holding any lock. A platform thread in {@link Process#waitFor()}
+ * polls the child's pidfd and reaps it itself; meanwhile the pidfd is out of the set, so the exit wakes only the
+ * waiter. It never waits on {@code -1}, so it cannot steal the
+ * exit status of a process the JDK or anyone else started.
+ */
+final class Reaper {
+
+    private static final int BATCH = 64;
+
+    private final int epoll;
+    private final ConcurrentHashMap<Integer, SpawnedProcess> watched = new ConcurrentHashMap<>();
+
+    private Reaper(int epoll) {
+        this.epoll = epoll;
+    }
+
+    /** The JVM's reaper, started at first use. */
+    static Reaper instance() {
+        return Holder.INSTANCE;
+    }
+
+    /** Reaps {@code process} once its pidfd reports the exit. */
+    void watch(SpawnedProcess process, int pidfd) throws ErrnoException {
+        watched.put(pidfd, process);
+        try (Syscalls sys = Syscalls.open()) {
+            sys.epollAdd(epoll, pidfd);
+        } catch (ErrnoException | RuntimeException e) {
+            watched.remove(pidfd, process);
+            throw e;
+        }
+    }
+
+    /**
+     * Stops watching a reaped child's pidfd, before it is closed: a waiter may have reaped it, and its pidfd would
+     * otherwise stay readable in the set.
+     */
+    void forget(SpawnedProcess process, int pidfd) {
+        if (watched.remove(pidfd, process)) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.epollDelete(epoll, pidfd);
+            } catch (ErrnoException e) {
+                // Not in the set: nothing to remove.
+            }
+        }
+    }
+
+    /**
+     * Stops listening to a child's exit while a waiter polls its pidfd, so that the exit wakes one thread, not two.
+     * The child stays known; {@link #resume} listens again.
+     */
+    void pause(int pidfd) {
+        try (Syscalls sys = Syscalls.open()) {
+            sys.epollDelete(epoll, pidfd);
+        } catch (ErrnoException e) {
+            // Not in the set: nothing to pause.
+        }
+    }
+
+    /** Listens again to a child's exit after {@link #pause}; an exit meanwhile is reported at once. */
+    void resume(int pidfd) {
+        try (Syscalls sys = Syscalls.open()) {
+            sys.epollAdd(epoll, pidfd);
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("could not watch pidfd " + pidfd + " again (errno " + e.errno() + ")");
+        }
+    }
+
+    /** How many children are waiting to be reaped; for tests. */
+    int watching() {
+        return watched.size();
+    }
+
+    private void run() {
+        int[] ready = new int[BATCH];
+        while (true) {
+            int n;
+            try (Syscalls sys = Syscalls.open()) {
+                n = sys.epollWait(epoll, ready);
+            } catch (ErrnoException | RuntimeException e) {
+                // epoll_wait fails only for a broken epoll descriptor; never spin on it.
+                throw new IllegalStateException("the child reaper stopped", e);
+            }
+            for (int i = 0; i < n; i++) {
+                SpawnedProcess process = watched.get(ready[i]);
+                // A successful reap forgets the pidfd before closing it. Should the number already name a newer
+                // child's pidfd, reaping that child finds it still running and changes nothing.
+                if (process != null) {
+                    process.reap();
+                }
+            }
+        }
+    }
+
+    private static final class Holder {
+        static final Reaper INSTANCE = start();
+
+        private static Reaper start() {
+            int epoll;
+            try (Syscalls sys = Syscalls.open()) {
+                epoll = sys.epollCreate();
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("epoll_create1 failed with errno " + e.errno());
+            }
+            Reaper reaper = new Reaper(epoll);
+            Thread.ofPlatform().daemon().name("linx-user-reaper").start(reaper::run);
+            return reaper;
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package dev.linx.user.internal.launch;
+
+import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.Spawn;
+import dev.linx.user.internal.sys.Syscalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link Process} started with {@link Spawn} and reaped by the {@link Reaper}: the JDK's process contract (streams,
+ * exit value, waiting, destroying, {@link #onExit()}) on a child the JDK did not start.
+ *
+ * <p>Pid safety: signals go through the child's pidfd, and only until the child is reaped, under the same lock as the
+ * reap; so a signal reaches this child or nothing, never a process that later got its pid. The pidfd is closed once
+ * the child is reaped and no waiter polls it.
+ */
+final class SpawnedProcess extends Process {
+
+    private static final long SLICE_MILLIS = 100;
+
+    private final long pid;
+    private final PipeStreams.Out stdin;
+    private final PipeStreams.In stdout;
+    private final PipeStreams.In stderr;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** The raw read end of stdout, for {@link #readinessFd()}; {@code -1} once closed. Guarded by {@code this}. */
+    private int readinessFd;
+    /** Open until the child is reaped and no waiter polls it; then {@code -1}. Guarded by {@code this}. */
+    private int pidfd;
+    /** Guarded by {@code this}. */
+    private boolean reaped;
+    /** Waiters polling the pidfd right now. Guarded by {@code this}. */
+    private int polling;
+    /** Taken at the first {@link #toHandle()}. Guarded by {@code this}. */
+    private ProcessHandle handle;
+
+    private SpawnedProcess(Spawn.Child child) {
+        this.pid = child.pid();
+        this.pidfd = child.pidfd();
+        this.readinessFd = child.stdoutFd();
+        this.stdin = new PipeStreams.Out(child.stdin());
+        this.stdout = new PipeStreams.In(child.stdout());
+        this.stderr = new PipeStreams.In(child.stderr());
+    }
+
+    /**
+     * Starts {@code command} ({@code command[0]} an absolute path).
+     *
+     * @throws UncheckedIOException when it cannot be started; nothing is left behind
+     */
+    static SpawnedProcess start(List<String> command, Map<String, String> environment, Path directory) {
+        Spawn.Child child;
+        try {
+            child = Spawn.spawn(command, environment, directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + command.getFirst(), e);
+        }
+        SpawnedProcess process = new SpawnedProcess(child);
+        try {
+            Reaper.instance().watch(process, child.pidfd());
+        } catch (ErrnoException | RuntimeException | LinkageError e) {
+            // Without the reaper nobody would reap it: kill and reap it here, then report.
+            killAndReap(child);
+            process.closeReadinessFd();
+            process.stdin.processExited();
+            process.stdout.processExited();
+            process.stderr.processExited();
+            throw new UncheckedIOException("could not watch " + command.getFirst(),
+                    new IOException(String.valueOf(e.getMessage()), e));
+        }
+        return process;
+    }
+
+    private static void killAndReap(Spawn.Child child) {
+        try (Syscalls sys = Syscalls.open()) {
+            try {
+                sys.pidfdSendSignal(child.pidfd(), LibC.SIGKILL);
+                while (sys.reap(child.pidfd()) < 0) {
+                    sys.poll(child.pidfd(), LibC.POLLIN, (int) SLICE_MILLIS);
+                }
+            } catch (ErrnoException e) {
+                // Already reaped or gone: nothing left to wait for.
+            }
+            sys.close(child.pidfd());
+        }
+    }
+
+    /**
+     * The raw read end of the child's stdout, for reading a first line with a time limit before handing the stream
+     * out; the same pipe as {@link #getInputStream()}. {@code -1} once {@linkplain #closeReadinessFd() closed}. Its
+     * reader must close it.
+     */
+    synchronized int readinessFd() {
+        return readinessFd;
+    }
+
+    /** Closes the raw read end of stdout. Idempotent. */
+    synchronized void closeReadinessFd() {
+        if (readinessFd >= 0) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.close(readinessFd);
+            }
+            readinessFd = -1;
+        }
+    }
+
+    /**
+     * Reaps the child if it has exited, then releases its descriptors. Called by the {@link Reaper} when the pidfd
+     * turns readable, and by a thread in {@link #waitFor()} that saw it first.
+     *
+     * @return whether the child is reaped (now or before)
+     */
+    boolean reap() {
+        int status;
+        synchronized (this) {
+            if (reaped) {
+                return true;
+            }
+            try (Syscalls sys = Syscalls.open()) {
+                status = sys.reap(pidfd);
+            } catch (ErrnoException e) {
+                // ECHILD: somebody else reaped it (a waitpid(-1) elsewhere in the process); its status is lost.
+                status = 0x80 + LibC.SIGKILL;
+            }
+            if (status < 0) {
+                return false;
+            }
+            reaped = true;
+            Reaper.instance().forget(this, pidfd);
+            closePidfdIfUnused();
+        }
+        // The readiness descriptor stays open: its reader closes it (closing it here could pull it from under a read).
+        exit.complete(status);
+        // Release the pipes now unless a reader or writer holds one; waiting for it is left to a virtual thread, never
+        // to this one (the reaper's, or a waiter's).
+        boolean released = stdin.tryProcessExited() & stdout.tryProcessExited() & stderr.tryProcessExited();
+        if (!released) {
+            Thread.ofVirtual().name("linx-user-exited-" + pid).start(() -> {
+                stdin.processExited();
+                stdout.processExited();
+                stderr.processExited();
+            });
+        }
+        return true;
+    }
+
+    /** Closes the pidfd once the child is reaped and no waiter polls it. Called holding the lock. */
+    private void closePidfdIfUnused() {
+        if (reaped && polling == 0 && pidfd >= 0) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.close(pidfd);
+            }
+            pidfd = -1;
+        }
+    }
+
+    /**
+     * Waits for the exit on the calling thread: polls the pidfd and reaps the child itself, one thread hop shorter
+     * than waiting for the {@link Reaper}, which meanwhile {@linkplain Reaper#pause stops listening} to this child.
+     * In slices, so that an interrupt is seen within {@value #SLICE_MILLIS} ms. A virtual thread waits on the
+     * reaper's future instead, so as not to hold its carrier in a native call.
+     *
+     * @return whether the child exited within {@code nanos} ({@code < 0}: no limit)
+     */
+    private boolean await(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        try (Syscalls sys = Syscalls.open()) {
+            while (!exit.isDone()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long left = nanos < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                int fd;
+                synchronized (this) {
+                    if (reaped) {
+                        break;
+                    }
+                    fd = pidfd;
+                    if (polling++ == 0) {
+                        Reaper.instance().pause(fd);
+                    }
+                }
+                try {
+                    int slice = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+                    if (sys.poll(fd, LibC.POLLIN, slice) != 0) {
+                        reap();
+                    }
+                } catch (ErrnoException e) {
+                    throw new IllegalStateException("poll of the pidfd of " + pid + " failed with errno " + e.errno());
+                } finally {
+                    synchronized (this) {
+                        if (--polling == 0 && !reaped) {
+                            Reaper.instance().resume(fd);
+                        }
+                        closePidfdIfUnused();
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        if (!Thread.currentThread().isVirtual()) {
+            await(-1);
+        }
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        if (exit.isDone()) {
+            return true;
+        }
+        if (timeout <= 0) {
+            return false;
+        }
+        if (!Thread.currentThread().isVirtual()) {
+            if (!await(unit.toNanos(timeout))) {
+                return false;
+            }
+            exit.join();
+            return true;
+        }
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        Integer status = exit.getNow(null);
+        if (status == null) {
+            throw new IllegalThreadStateException("process " + pid + " has not exited");
+        }
+        return status;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public void destroy() {
+        signal(LibC.SIGTERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        signal(LibC.SIGKILL);
+        return this;
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * The handle of the child, taken while it is still unreaped so that it names this process.
+     *
+     * @throws UnsupportedOperationException when the child was reaped before the first call
+     */
+    @Override
+    public synchronized ProcessHandle toHandle() {
+        if (handle == null) {
+            if (reaped) {
+                throw new UnsupportedOperationException("process " + pid + " has exited and was reaped");
+            }
+            handle = ProcessHandle.of(pid).orElseThrow(
+                    () -> new UnsupportedOperationException("process " + pid + " is gone"));
+        }
+        return handle;
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        // Async: a caller's dependent stages must never run on the reaper's thread.
+        return exit.thenApplyAsync(status -> this);
+    }
+
+    private synchronized void signal(int signal) {
+        if (!reaped) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.pidfdSendSignal(pidfd, signal);
+            } catch (ErrnoException e) {
+                // ESRCH: it already exited; the reaper is about to reap it.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        Integer status = exit.getNow(null);
+        return "SpawnedProcess[pid=" + pid + (status == null ? ", alive" : ", exitValue=" + status) + "]";
+    }
+}

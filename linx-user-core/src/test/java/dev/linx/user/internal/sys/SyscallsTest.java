@@ -1,0 +1,96 @@
+package dev.linx.user.internal.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** System-call sessions: their memory, and the calls the launcher added, against the real kernel. */
+class SyscallsTest {
+
+    @Test
+    void aNestedSessionDoesNotOverwriteTheMemoryOfItsParent() {
+        try (Syscalls outer = Syscalls.open()) {
+            MemorySegment kept = outer.cString("outer");
+            try (Syscalls inner = Syscalls.open()) {
+                inner.cString("inner-inner-inner");
+            }
+            MemorySegment next = outer.cString("after");
+            assertThat(kept.getString(0)).isEqualTo("outer");
+            assertThat(next.getString(0)).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void closingASessionGivesItsMemoryBackToTheThread() {
+        long first;
+        try (Syscalls sys = Syscalls.open()) {
+            first = sys.cString("x").address();
+        }
+        try (Syscalls sys = Syscalls.open()) {
+            assertThat(sys.cString("x").address()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void anAllocationLargerThanTheScratchBlockStillSucceeds() {
+        try (Syscalls sys = Syscalls.open()) {
+            MemorySegment big = sys.allocate(1 << 20, 8);
+            big.set(ValueLayout.JAVA_BYTE, big.byteSize() - 1, (byte) 7);
+            assertThat(big.byteSize()).isEqualTo(1 << 20);
+        }
+    }
+
+    @Test
+    void aVirtualThreadHasSessionsToo() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try (Syscalls sys = Syscalls.open()) {
+                seen.set(sys.cString("virtual").getString(0));
+            }
+        }).join();
+        assertThat(seen).hasValue("virtual");
+    }
+
+    @Test
+    void aNonAsciiStringIsEncodedAsUtf8() {
+        try (Syscalls sys = Syscalls.open()) {
+            assertThat(sys.cString("/tmp/é").getString(0, StandardCharsets.UTF_8)).isEqualTo("/tmp/é");
+        }
+    }
+
+    @Test
+    void whatIsWrittenToAPipeIsPolledAndRead() throws Exception {
+        try (Syscalls sys = Syscalls.open()) {
+            int[] pipe = sys.pipe(LibC.O_CLOEXEC);
+            try {
+                assertThat(sys.poll(pipe[0], LibC.POLLIN, 0)).as("empty pipe").isZero();
+                sys.write(pipe[1], "ready\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(sys.poll(pipe[0], LibC.POLLIN, 1000) & LibC.POLLIN).isEqualTo(LibC.POLLIN);
+                byte[] into = new byte[16];
+                int n = sys.read(pipe[0], into, 2, 10);
+                assertThat(new String(into, 2, n, StandardCharsets.US_ASCII)).isEqualTo("ready\n");
+            } finally {
+                sys.close(pipe[0]);
+                sys.close(pipe[1]);
+            }
+        }
+    }
+
+    @Test
+    void aPidfdOfThisProcessCannotBeReapedAsAChild() throws Exception {
+        try (Syscalls sys = Syscalls.open()) {
+            int pidfd = sys.pidfdOpen(ProcessHandle.current().pid());
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> sys.reap(pidfd))
+                        .isInstanceOf(ErrnoException.class)
+                        .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(10); // ECHILD
+            } finally {
+                sys.close(pidfd);
+            }
+        }
+    }
+}
