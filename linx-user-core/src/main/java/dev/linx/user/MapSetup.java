@@ -1,7 +1,7 @@
 package dev.linx.user;
 
 import dev.linx.user.internal.maps.MapRules;
-import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.Credentials;
 import java.util.List;
 
 /**
@@ -61,7 +61,8 @@ public record MapSetup(List<IdMapping> uid, List<IdMapping> gid, SetgroupsPolicy
 
     /** {@link #rootless(long, long)} for this process's own effective uid and gid. */
     public static MapSetup rootless() {
-        return rootless(LibC.geteuid(), LibC.getegid());
+        Credentials self = Credentials.current();
+        return rootless(self.euid(), self.egid());
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.linx.user;
 
 import dev.linx.user.internal.host.Passwd;
-import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -100,9 +100,9 @@ public final class SubordinateIds {
      * too), with its effective gid as the user's own gid.
      */
     public static SubordinateIds current() {
-        long euid = LibC.geteuid();
-        String name = Passwd.byUid(Passwd.ETC_PASSWD, euid).map(Passwd.Entry::name).orElse(null);
-        return read(name, euid, LibC.getegid(), ETC_SUBUID, ETC_SUBGID);
+        Credentials self = Credentials.current();
+        String name = Passwd.byUid(Passwd.ETC_PASSWD, self.euid()).map(Passwd.Entry::name).orElse(null);
+        return read(name, self.euid(), self.egid(), ETC_SUBUID, ETC_SUBGID);
     }
 
     /**

@@ -130,7 +130,7 @@ class ValidatorKernelAgreementTest {
         if (MapSamples.hasNegative(map)) {
             return InvalidMappingException.Reason.BAD_ENTRY;
         }
-        if (MapSamples.text(map).length > MapRules.MAX_BYTES) {
+        if (MapSamples.text(map).length > MapRules.maxBytes()) {
             return InvalidMappingException.Reason.MAP_TOO_LONG;
         }
         return validator(MapSamples.low32Bits(map));

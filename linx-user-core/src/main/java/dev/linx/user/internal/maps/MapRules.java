@@ -18,8 +18,13 @@ public final class MapRules {
     /** {@code UID_GID_MAP_MAX_EXTENTS}: the most lines one map may have. */
     public static final int MAX_EXTENTS = 340;
 
+    /** No Linux page is smaller: a shorter text needs no {@code sysconf}, so validation stays free of system calls. */
+    private static final int SMALLEST_PAGE = 4096;
+
     /** The kernel refuses a write of a page or more ({@code count >= PAGE_SIZE}). */
-    public static final int MAX_BYTES = LibC.pageSize() - 1;
+    public static int maxBytes() {
+        return PageSize.MAX_BYTES;
+    }
 
     private MapRules() {
     }
@@ -48,9 +53,9 @@ public final class MapRules {
         checkNoOverlap(map, kind, "inside", IdMapping::inside, IdMapping::lastInside);
         checkNoOverlap(map, kind, "outside", IdMapping::outside, IdMapping::lastOutside);
         byte[] text = MapText.render(map);
-        if (text.length > MAX_BYTES) {
+        if (text.length >= SMALLEST_PAGE && text.length > maxBytes()) {
             throw new InvalidMappingException(Reason.MAP_TOO_LONG, "bad " + kind + " map: its text is " + text.length
-                    + " bytes, the kernel accepts at most " + MAX_BYTES + " in one write");
+                    + " bytes, the kernel accepts at most " + maxBytes() + " in one write");
         }
         return text;
     }
@@ -84,5 +89,10 @@ public final class MapRules {
                         + " and " + current + " overlap " + side);
             }
         }
+    }
+
+    /** Asked of the kernel only when a text is long enough for it to matter. */
+    private static final class PageSize {
+        static final int MAX_BYTES = LibC.pageSize() - 1;
     }
 }

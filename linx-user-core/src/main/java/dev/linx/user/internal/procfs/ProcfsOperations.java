@@ -56,7 +56,6 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     public static final ProcfsOperations INSTANCE = BY_STRATEGY.get(MappingStrategy.AUTO);
 
     private static final byte[] DENY = "deny".getBytes(StandardCharsets.US_ASCII);
-    private static final MemorySegment DENY_TEXT = Arena.global().allocateFrom(ValueLayout.JAVA_BYTE, DENY);
     private static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
 
     private final MappingStrategy strategy;
@@ -176,7 +175,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     private static void deny(Target target) {
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, Operation.DENY_SETGROUPS)) {
-            write(target, dir, Operation.DENY_SETGROUPS, DENY_TEXT, null);
+            write(target, dir, Operation.DENY_SETGROUPS, DenyText.SEGMENT, null);
         }
     }
 
@@ -186,7 +185,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
             if (deny) {
-                write(target, dir, Operation.DENY_SETGROUPS, DENY_TEXT, null);
+                write(target, dir, Operation.DENY_SETGROUPS, DenyText.SEGMENT, null);
             }
             writeMapFile(target, dir, Operation.SET_UID_MAP, text.uid(), setup.uid(), text.uidHelper());
             writeMapFile(target, dir, Operation.SET_GID_MAP, text.gid(), setup.gid(), text.gidHelper());
@@ -336,5 +335,10 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         ProcDir open(Syscalls sys) throws ErrnoException {
             return handle == null ? ProcDir.open(sys, pid) : ProcDir.open(sys, handle);
         }
+    }
+
+    /** {@code deny} in native memory, made at the first setup rather than when an application creates its beans. */
+    private static final class DenyText {
+        static final MemorySegment SEGMENT = Arena.global().allocateFrom(ValueLayout.JAVA_BYTE, DENY);
     }
 }

@@ -1,5 +1,9 @@
 package dev.linx.user.internal.sys;
 
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,9 +24,40 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
     /** {@code CAP_SETFCAP}. */
     public static final int CAP_SETFCAP = 31;
 
-    /** Reads the current credentials. */
+    /**
+     * Reads the current credentials from one read of {@code /proc/self/status} ({@code Uid:}, {@code Gid:} and
+     * {@code CapEff:}), through plain file I/O rather than the FFM linker: the linker's first use costs ~150 ms in a
+     * cold JVM, and this runs while applications start (for the rootless default). Nothing here reports an errno:
+     * a process can always read its own status.
+     */
     public static Credentials current() {
-        return new Credentials(LibC.geteuid(), LibC.getegid(), readEffectiveCapabilities());
+        String status;
+        try (InputStream in = new FileInputStream("/proc/self/status")) {
+            status = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/status", e);
+        }
+        long euid = -1;
+        long egid = -1;
+        long capabilities = 0;
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                euid = effective(line);
+            } else if (line.startsWith("Gid:")) {
+                egid = effective(line);
+            } else if (line.startsWith("CapEff:")) {
+                capabilities = Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
+            }
+        }
+        if (euid < 0 || egid < 0) {
+            throw new IllegalStateException("/proc/self/status has no Uid: or Gid: line");
+        }
+        return new Credentials(euid, egid, capabilities);
+    }
+
+    /** The second of the four ids on a {@code Uid:} or {@code Gid:} line: real, effective, saved, filesystem. */
+    private static long effective(String line) {
+        return Long.parseLong(line.substring(4).strip().split("\\s+")[1]);
     }
 
     /** Whether the capability is in the effective set. */
@@ -33,25 +68,5 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
     /** Whether this process may take any host uid and gid ({@code CAP_SETUID} and {@code CAP_SETGID}). */
     public boolean canChangeIds() {
         return has(CAP_SETUID) && has(CAP_SETGID);
-    }
-
-    private static long readEffectiveCapabilities() {
-        try (Syscalls sys = Syscalls.open()) {
-            int fd = sys.open("/proc/self/status", LibC.O_RDONLY | LibC.O_CLOEXEC);
-            String status;
-            try {
-                status = new String(sys.readAll(fd, 64 * 1024), StandardCharsets.US_ASCII);
-            } finally {
-                sys.close(fd);
-            }
-            for (String line : status.split("\n")) {
-                if (line.startsWith("CapEff:")) {
-                    return Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
-                }
-            }
-            return 0;
-        } catch (ErrnoException e) {
-            return 0;
-        }
     }
 }

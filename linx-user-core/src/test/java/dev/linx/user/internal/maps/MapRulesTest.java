@@ -96,14 +96,14 @@ class MapRulesTest {
         long id = 1_000_000_000L;
         while (true) {
             String line = id + " " + id + " 1\n";
-            if (bytes + line.length() > MapRules.MAX_BYTES) {
+            if (bytes + line.length() > MapRules.maxBytes()) {
                 break;
             }
             map.add(IdMapping.of(id, id, 1));
             bytes += line.length();
             id++;
         }
-        assertThat(MapRules.checkAndRender(map, "uid")).hasSizeLessThanOrEqualTo(MapRules.MAX_BYTES);
+        assertThat(MapRules.checkAndRender(map, "uid")).hasSizeLessThanOrEqualTo(MapRules.maxBytes());
     }
 
     static List<IdMapping> identityEntries(int count) {
