@@ -6,14 +6,19 @@ import dev.linx.user.HostReadiness.Status;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 
 /**
- * Says once at start-up whether this host is ready for user namespaces: the report's summary line, at info level when
- * ready and warn level when not, then one line with the evidence and fix for each finding that is not OK (failures
- * at warn level, warnings at info level).
+ * Says once, when the application is ready, whether this host is ready for user namespaces: the report's summary
+ * line, at info level when ready and warn level when not, then one line with the evidence and fix for each finding
+ * that is not OK (failures at warn level, warnings at info level).
+ *
+ * <p>It runs on a virtual thread of its own, off the start-up path. The report only reads files (it asks the kernel
+ * through FFM only about a helper without a setuid bit), so it does not set off the FFM linker's bootstrap, ~150 ms of
+ * CPU in a cold JVM, while the application is still warming up.
  */
-final class UserNamespaceReadinessLogger implements SmartInitializingSingleton {
+final class UserNamespaceReadinessLogger implements ApplicationListener<ApplicationReadyEvent> {
 
     private static final Log logger = LogFactory.getLog(UserNamespaceReadinessLogger.class);
 
@@ -28,7 +33,11 @@ final class UserNamespaceReadinessLogger implements SmartInitializingSingleton {
     }
 
     @Override
-    public void afterSingletonsInstantiated() {
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        Thread.ofVirtual().name("linx-user-readiness").start(this::log);
+    }
+
+    void log() {
         HostReadiness report = this.readiness.get();
         if (report.ready()) {
             logger.info(report.summary());

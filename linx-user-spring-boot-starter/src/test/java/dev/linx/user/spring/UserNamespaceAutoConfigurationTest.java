@@ -2,7 +2,6 @@ package dev.linx.user.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.linx.user.HostReadiness;
 import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
 import dev.linx.user.MappingStrategy;
@@ -132,8 +131,8 @@ class UserNamespaceAutoConfigurationTest {
     }
 
     @Test
-    void logsTheHostReadinessSummaryAtStartUp(CapturedOutput output) {
-        this.runner.run(context -> assertThat(output).contains(HostReadiness.check().summary()));
+    void registersTheStartUpReadinessLog() {
+        this.runner.run(context -> assertThat(context).hasSingleBean(UserNamespaceReadinessLogger.class));
     }
 
     @Test

@@ -38,13 +38,18 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
 
     private final UserNamespaceOperations delegate;
 
-    private final MeterRegistry registry;
+    private final Supplier<MeterRegistry> registry;
 
     /**
      * @param delegate the operations to measure
      * @param registry where the meters go
      */
     public MeteredUserNamespaceOperations(UserNamespaceOperations delegate, MeterRegistry registry) {
+        this(delegate, () -> registry);
+    }
+
+    /** With the registry looked up at the first call, so that wrapping a bean does not create the registry early. */
+    MeteredUserNamespaceOperations(UserNamespaceOperations delegate, Supplier<MeterRegistry> registry) {
         this.delegate = delegate;
         this.registry = registry;
     }
@@ -168,7 +173,7 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
             Counter.builder(REJECTIONS)
                 .description("Kernel rejections of linx-user operations")
                 .tags(Tags.of("operation", ex.operation().label(), "errno", ex.errno().name().toLowerCase(Locale.ROOT)))
-                .register(this.registry)
+                .register(this.registry.get())
                 .increment();
             throw ex;
         }
@@ -180,7 +185,7 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
             Timer.builder(OPERATIONS)
                 .description("Calls of linx-user operations")
                 .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
-                .register(this.registry)
+                .register(this.registry.get())
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }

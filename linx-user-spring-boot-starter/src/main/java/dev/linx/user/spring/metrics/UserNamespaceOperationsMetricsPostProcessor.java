@@ -2,31 +2,44 @@ package dev.linx.user.spring.metrics;
 
 import dev.linx.user.UserNamespaceOperations;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Puts every {@link UserNamespaceOperations} bean, the auto-configured one or the application's own, behind
  * {@link MeteredUserNamespaceOperations}, so that each kernel rejection is counted once whoever calls the bean.
- * The registry is looked up when the bean is created, not when this post-processor is, so that creating it early does
- * not pull the registry and its configuration out of order.
+ * A bean is wrapped when the context defines a {@link MeterRegistry}; the registry itself is looked up at the first
+ * call, so that wrapping does not create the registry, and everything it binds, early in start-up.
  */
-final class UserNamespaceOperationsMetricsPostProcessor implements BeanPostProcessor {
+final class UserNamespaceOperationsMetricsPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
     private final ObjectProvider<MeterRegistry> registry;
+
+    private ListableBeanFactory beanFactory;
 
     UserNamespaceOperationsMetricsPostProcessor(ObjectProvider<MeterRegistry> registry) {
         this.registry = registry;
     }
 
     @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = (ListableBeanFactory) beanFactory;
+    }
+
+    @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof UserNamespaceOperations operations && !(bean instanceof MeteredUserNamespaceOperations)) {
-            MeterRegistry registry = this.registry.getIfUnique();
-            if (registry != null) {
-                return new MeteredUserNamespaceOperations(operations, registry);
-            }
+        if (bean instanceof UserNamespaceOperations operations && !(bean instanceof MeteredUserNamespaceOperations)
+                && hasMeterRegistry()) {
+            return new MeteredUserNamespaceOperations(operations, SingletonSupplier.of(this.registry::getObject));
         }
         return bean;
+    }
+
+    private boolean hasMeterRegistry() {
+        return this.beanFactory.getBeanNamesForType(MeterRegistry.class, true, false).length > 0;
     }
 }
