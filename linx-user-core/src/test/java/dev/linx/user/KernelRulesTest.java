@@ -4,17 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,30 +18,18 @@ import org.junit.jupiter.api.Test;
 class KernelRulesTest {
 
     private static final UserNamespaceOperations OPS = UserNamespaces.operations();
-    private static Path classes;
+    private static ProbeJvm jvm;
 
     @BeforeAll
-    static void copyClassesWhereNobodyCanReadThem() throws Exception {
+    static void copyClassesAnyUserCanRead() throws Exception {
         assumeTrue(Kernel.isRoot(), "the probes drop privilege from root");
-        classes = Files.createTempDirectory("linx-rules-");
-        copyTree(location(UserNamespaces.class), classes.resolve("main"));
-        copyTree(location(KernelRulesProbe.class), classes.resolve("test"));
-        try (Stream<Path> all = Files.walk(classes)) {
-            for (Path p : all.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
+        jvm = ProbeJvm.copyClasses();
     }
 
     @AfterAll
     static void removeClasses() throws IOException {
-        if (classes == null) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(classes)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        if (jvm != null) {
+            jvm.close();
         }
     }
 
@@ -107,35 +85,10 @@ class KernelRulesTest {
     }
 
     private static List<String> unprivileged() {
-        return List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        return ProbeJvm.as(65534, 65534);
     }
 
     private static List<String> probe(List<String> privilege, String scenario) throws Exception {
-        List<String> command = new ArrayList<>(privilege);
-        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classes.resolve("main") + ":" + classes.resolve("test"),
-                KernelRulesProbe.class.getName(), scenario));
-        Process probe = new ProcessBuilder(command).directory(classes.toFile()).start();
-        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(probe.exitValue()).as("probe exit; stderr:\n" + err).isZero();
-        return out.lines().toList();
-    }
-
-    private static Path location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            all.forEach(source -> {
-                try {
-                    Files.copy(source, to.resolve(from.relativize(source).toString()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        return jvm.run(privilege, KernelRulesProbe.class, scenario);
     }
 }

@@ -4,17 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,28 +21,17 @@ import org.junit.jupiter.api.Tag;
 class RootlessFlowTest {
 
     private static final long NOBODY = 65534;
-    private static Path classes;
+    private static ProbeJvm jvm;
 
     @BeforeAll
     static void copyClassesWhereNobodyCanReadThem() throws Exception {
         // The build tree may sit under a directory uid 65534 cannot enter (e.g. /root).
-        classes = Files.createTempDirectory("linx-rootless-");
-        copyTree(location(UserNamespaces.class), classes.resolve("main"));
-        copyTree(location(RootlessProbe.class), classes.resolve("test"));
-        try (Stream<Path> all = Files.walk(classes)) {
-            for (Path p : all.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
+        jvm = ProbeJvm.copyClasses();
     }
 
     @AfterAll
     static void removeClasses() throws IOException {
-        try (Stream<Path> all = Files.walk(classes)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        jvm.close();
     }
 
     @Test
@@ -113,34 +94,7 @@ class RootlessFlowTest {
     }
 
     private static List<String> probe(String scenario) throws Exception {
-        List<String> command = new ArrayList<>();
-        if (Kernel.isRoot()) {
-            command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-        }
-        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classes.resolve("main") + ":" + classes.resolve("test"),
-                RootlessProbe.class.getName(), scenario));
-        Process probe = new ProcessBuilder(command).directory(classes.toFile()).start();
-        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(probe.exitValue()).as("probe exit; stderr:\n" + err).isZero();
-        return out.lines().toList();
-    }
-
-    private static Path location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            all.forEach(source -> {
-                try {
-                    Files.copy(source, to.resolve(from.relativize(source).toString()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        List<String> prefix = Kernel.isRoot() ? ProbeJvm.as(NOBODY, NOBODY) : List.of();
+        return jvm.run(prefix, RootlessProbe.class, scenario);
     }
 }
