@@ -3,9 +3,6 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.*;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +37,7 @@ class DocsExamplesTest {
     void everyJavaLineOfTheDocsIsInThisTest() throws Exception {
         List<String> source = Files.readAllLines(THIS_SOURCE).stream().map(String::strip).toList();
         for (Path doc : DOCS) {
-            List<String> snippets = javaSnippetLines(Files.readAllLines(doc));
+            List<String> snippets = DocSnippets.javaLines(Files.readAllLines(doc));
             assertThat(source).as(doc.toString()).containsAll(snippets);
         }
     }
@@ -56,7 +53,7 @@ class DocsExamplesTest {
 
     @Test
     void theRootlessMappingStepByStep() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             try (ParkedProcess child = ParkedProcess.start(List.of("/bin/sh", "-c", "id -u; whoami"), Set.of(Namespace.USER))) {
                 long pid = child.hostPid();              // the pid as the host sees it: the one for /proc writes
                 MapSetup me = MapSetup.rootless();       // 0 -> my effective uid, 0 -> my effective gid
@@ -73,7 +70,7 @@ class DocsExamplesTest {
 
     @Test
     void theInsideOutsideLengthShape() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             List<IdMapping> single = List.of(IdMapping.of(0, 1000, 1));            // uid 0 inside is uid 1000 outside
             List<IdMapping> range = List.of(IdMapping.of(0, 100_000, 65_536));     // 0..65535 inside are 100000..165535 outside
             List<IdMapping> several = List.of(IdMapping.of(0, 1000, 1), IdMapping.of(1, 100_000, 65_535));
@@ -86,7 +83,7 @@ class DocsExamplesTest {
 
     @Test
     void textInBothFormats() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             IdMapping fromKernel = IdMapping.parse("0 1000 1");
             IdMapping fromConfig = IdMapping.parse("0:1000:1");
             System.out.println(fromKernel.equals(fromConfig));   // true
@@ -96,7 +93,7 @@ class DocsExamplesTest {
 
     @Test
     void theSetgroupsDance() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
                 long pid = child.hostPid();
                 System.out.println(ops.readSetgroups(pid));   // ALLOW
@@ -113,7 +110,7 @@ class DocsExamplesTest {
     void callerMistakes() throws Exception {
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
             long pid = child.hostPid();
-            String printed = capturingStdout(() -> {
+            String printed = DocSnippets.capturingStdout(() -> {
                 try {
                     ops.setUidMap(pid, List.of());
                 } catch (InvalidMappingException e) {
@@ -134,7 +131,7 @@ class DocsExamplesTest {
     void kernelRejections() throws Exception {
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
             long pid = child.hostPid();
-            String printed = capturingStdout(() -> {
+            String printed = DocSnippets.capturingStdout(() -> {
                 ops.setUidMap(pid, me.uid());
                 try {
                     ops.setUidMap(pid, me.uid());                // a second write
@@ -161,7 +158,7 @@ class DocsExamplesTest {
             long pid = child.hostPid();
             List<IdMapping> mappings = me.uid();
             ops.setUidMap(pid, mappings);
-            String printed = capturingStdout(() -> {
+            String printed = DocSnippets.capturingStdout(() -> {
                 try {
                     ops.setUidMap(pid, mappings);
                 } catch (InvalidMappingException e) {
@@ -180,7 +177,7 @@ class DocsExamplesTest {
 
     @Test
     void readingTheJvmsOwnMap() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             long self = ProcessHandle.current().pid();
             System.out.println(ops.readUidMap(self));   // [IdMapping<0..4294967294 -> 0..4294967294>]
         });
@@ -189,7 +186,7 @@ class DocsExamplesTest {
 
     @Test
     void readingAMapBackAndWritingItElsewhere() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             try (ParkedProcess source = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER));
                     ParkedProcess target = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
                 System.out.println(ops.readUidMap(source.hostPid()));   // []
@@ -221,7 +218,7 @@ class DocsExamplesTest {
     void setupMapsStopsAtTheFailedStep() throws Exception {
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
             long pid = child.hostPid();
-            String printed = capturingStdout(() -> {
+            String printed = DocSnippets.capturingStdout(() -> {
                 ops.setUidMap(pid, me.uid());                     // the uid map alone, written earlier
                 try {
                     ops.setupMaps(pid, MapSetup.rootless());
@@ -247,7 +244,7 @@ class DocsExamplesTest {
 
     @Test
     void endToEndContainerWithItsOwnProc() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             UserNamespaceLauncher launcher = new UserNamespaceLauncher(ops, MapSetup.rootless(),
                     Set.of(Namespace.MOUNT, Namespace.PID));
             Process container = launcher.start(List.of("/bin/sh", "-c",
@@ -315,34 +312,5 @@ class DocsExamplesTest {
         void info(String format, Object... args) {
             lines.add("INFO " + String.format(format.replace("{}", "%s"), args));
         }
-    }
-
-    private interface Snippet {
-        void run() throws Exception;
-    }
-
-    private static String capturingStdout(Snippet snippet) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            snippet.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    static List<String> javaSnippetLines(List<String> markdown) {
-        List<String> lines = new ArrayList<>();
-        boolean inJava = false;
-        for (String line : markdown) {
-            if (line.startsWith("```")) {
-                inJava = line.equals("```java");
-            } else if (inJava && !line.isBlank()) {
-                lines.add(line.strip());
-            }
-        }
-        return lines;
     }
 }

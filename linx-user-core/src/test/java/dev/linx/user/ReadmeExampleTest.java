@@ -2,12 +2,8 @@ package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -27,14 +23,14 @@ class ReadmeExampleTest {
     @Test
     void everyReadmeSnippetLineIsInThisTest() throws Exception {
         List<String> source = Files.readAllLines(THIS_SOURCE).stream().map(String::strip).toList();
-        List<String> snippets = javaSnippetLines(Files.readAllLines(README));
+        List<String> snippets = DocSnippets.javaLines(Files.readAllLines(README));
         assertThat(snippets).isNotEmpty();
         assertThat(source).containsAll(snippets);
     }
 
     @Test
     void theRootlessFlowSnippetRuns() throws Exception {
-        String printed = capturingStdout(() -> {
+        String printed = DocSnippets.capturingStdout(() -> {
             UserNamespaceOperations ops = UserNamespaces.operations();
             try (ParkedProcess child = ParkedProcess.start(List.of("id"), Set.of(Namespace.USER))) {
                 ops.setupMaps(child.hostPid(), MapSetup.rootless());    // deny setgroups, 0 -> my euid, 0 -> my egid
@@ -52,34 +48,5 @@ class ReadmeExampleTest {
     void theLauncherSnippetRuns() throws Exception {
         Process id = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless()).start(List.of("id", "-u"));
         assertThat(Kernel.output(id)).isEqualTo("0\n");
-    }
-
-    private interface Snippet {
-        void run() throws Exception;
-    }
-
-    private static String capturingStdout(Snippet snippet) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            snippet.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    private static List<String> javaSnippetLines(List<String> markdown) {
-        List<String> lines = new ArrayList<>();
-        boolean inJava = false;
-        for (String line : markdown) {
-            if (line.startsWith("```")) {
-                inJava = line.equals("```java");
-            } else if (inJava && !line.isBlank()) {
-                lines.add(line.strip());
-            }
-        }
-        return lines;
     }
 }
