@@ -7,7 +7,7 @@ import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -55,25 +55,13 @@ public final class UserNamespaceAutoConfiguration {
 
     @Bean
     @ConfigurationPropertiesBinding
-    static StringToIdMappingConverter linxUserStringToIdMappingConverter() {
-        return new StringToIdMappingConverter();
+    static UserNamespacePropertiesConverter linxUserPropertiesConverter() {
+        return new UserNamespacePropertiesConverter();
     }
 
     @Bean
     static UserNamespaceReadinessLogger userNamespaceReadinessLogger() {
         return new UserNamespaceReadinessLogger();
-    }
-
-    @Bean
-    @ConfigurationPropertiesBinding
-    static StringToMappingStrategyConverter linxUserStringToMappingStrategyConverter() {
-        return new StringToMappingStrategyConverter();
-    }
-
-    @Bean
-    @ConfigurationPropertiesBinding
-    static StringToSetgroupsPolicyConverter linxUserStringToSetgroupsPolicyConverter() {
-        return new StringToSetgroupsPolicyConverter();
     }
 
     /**
@@ -90,20 +78,21 @@ public final class UserNamespaceAutoConfiguration {
             throw new InvalidUserNamespacePropertyException("linx.user.layout", "subordinate", ex);
         }
         MapSetup rootless = MapSetup.rootless();
-        check("linx.user.uid-map", setup.uid(), () -> MapSetup.of(setup.uid(), rootless.gid()).validate());
-        check("linx.user.gid-map", setup.gid(), () -> MapSetup.of(rootless.uid(), setup.gid()).validate());
+        check("linx.user.uid-map", setup.uid(), MapSetup.of(setup.uid(), rootless.gid()));
+        check("linx.user.gid-map", setup.gid(), MapSetup.of(rootless.uid(), setup.gid()));
         return setup;
     }
 
-    private static void check(String property, List<IdMapping> map, Runnable validation) {
+    private static void check(String property, List<IdMapping> map, MapSetup alone) {
         try {
-            validation.run();
+            alone.validate();
         }
         catch (InvalidMappingException ex) {
-            String value = map.stream()
-                    .map(e -> e.inside() + ":" + e.outside() + ":" + e.length())
-                    .collect(Collectors.joining(", ", "[", "]"));
-            throw new InvalidUserNamespacePropertyException(property, value, ex);
+            StringJoiner value = new StringJoiner(", ", "[", "]");
+            for (IdMapping entry : map) {
+                value.add(entry.inside() + ":" + entry.outside() + ":" + entry.length());
+            }
+            throw new InvalidUserNamespacePropertyException(property, value.toString(), ex);
         }
     }
 }

@@ -14,9 +14,11 @@ import org.springframework.context.ApplicationListener;
  * line, at info level when ready and warn level when not, then one line with the evidence and fix for each finding
  * that is not OK (failures at warn level, warnings at info level).
  *
- * <p>It runs on a virtual thread of its own, off the start-up path. The report only reads files (it asks the kernel
- * through FFM only about a helper without a setuid bit), so it does not set off the FFM linker's bootstrap, ~150 ms of
- * CPU in a cold JVM, while the application is still warming up.
+ * <p>It runs on a daemon thread of its own, off the start-up path. A platform thread rather than a virtual one: the first
+ * virtual thread of a JVM sets up the scheduler's pool, a few milliseconds that an application which never uses
+ * virtual threads should not pay. The report only reads files (it asks the kernel through FFM only about a helper
+ * without a setuid bit), so it does not set off the FFM linker's bootstrap, ~150 ms of CPU in a cold JVM, while the
+ * application is still warming up.
  */
 final class UserNamespaceReadinessLogger implements ApplicationListener<ApplicationReadyEvent> {
 
@@ -34,7 +36,7 @@ final class UserNamespaceReadinessLogger implements ApplicationListener<Applicat
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
-        Thread.ofVirtual().name("linx-user-readiness").start(this::log);
+        Thread.ofPlatform().name("linx-user-readiness").daemon().priority(Thread.MIN_PRIORITY).start(this::log);
     }
 
     void log() {

@@ -4,10 +4,9 @@ import dev.linx.user.IdMapping;
 import dev.linx.user.InvalidMappingException;
 import dev.linx.user.InvalidMappingException.Reason;
 import dev.linx.user.internal.sys.LibC;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.ToLongFunction;
 
 /**
  * The kernel's rules for a whole map ({@code map_write} in {@code kernel/user_namespace.c}), checked before any write
@@ -20,6 +19,20 @@ public final class MapRules {
 
     /** No Linux page is smaller: a shorter text needs no {@code sysconf}, so validation stays free of system calls. */
     private static final int SMALLEST_PAGE = 4096;
+
+    private static final Comparator<IdMapping> BY_INSIDE = new Comparator<>() {
+        @Override
+        public int compare(IdMapping a, IdMapping b) {
+            return Long.compare(a.inside(), b.inside());
+        }
+    };
+
+    private static final Comparator<IdMapping> BY_OUTSIDE = new Comparator<>() {
+        @Override
+        public int compare(IdMapping a, IdMapping b) {
+            return Long.compare(a.outside(), b.outside());
+        }
+    };
 
     /** The kernel refuses a write of a page or more ({@code count >= PAGE_SIZE}). */
     public static int maxBytes() {
@@ -50,8 +63,8 @@ public final class MapRules {
                 throw new InvalidMappingException(Reason.BAD_ENTRY, "bad " + kind + " map: entry " + i + " is null");
             }
         }
-        checkNoOverlap(map, kind, "inside", IdMapping::inside, IdMapping::lastInside);
-        checkNoOverlap(map, kind, "outside", IdMapping::outside, IdMapping::lastOutside);
+        checkNoOverlap(map, kind, true);
+        checkNoOverlap(map, kind, false);
         byte[] text = MapText.render(map);
         if (text.length >= SMALLEST_PAGE && text.length > maxBytes()) {
             throw new InvalidMappingException(Reason.MAP_TOO_LONG, "bad " + kind + " map: its text is " + text.length
@@ -74,19 +87,22 @@ public final class MapRules {
         return List.copyOf(map);
     }
 
-    private static void checkNoOverlap(List<IdMapping> map, String kind, String side,
-            ToLongFunction<IdMapping> first, ToLongFunction<IdMapping> last) {
+    // Plain code rather than key extractors: this runs while an application's beans are created, where every lambda
+    // is a class spun at first use.
+    private static void checkNoOverlap(List<IdMapping> map, String kind, boolean inside) {
         if (map.size() < 2) {
             return;
         }
-        List<IdMapping> sorted = new ArrayList<>(map);
-        sorted.sort(Comparator.comparingLong(first));
-        for (int i = 1; i < sorted.size(); i++) {
-            IdMapping previous = sorted.get(i - 1);
-            IdMapping current = sorted.get(i);
-            if (first.applyAsLong(current) <= last.applyAsLong(previous)) {
+        IdMapping[] sorted = map.toArray(new IdMapping[0]);
+        Arrays.sort(sorted, inside ? BY_INSIDE : BY_OUTSIDE);
+        for (int i = 1; i < sorted.length; i++) {
+            IdMapping previous = sorted[i - 1];
+            IdMapping current = sorted[i];
+            long first = inside ? current.inside() : current.outside();
+            long last = inside ? previous.lastInside() : previous.lastOutside();
+            if (first <= last) {
                 throw new InvalidMappingException(Reason.OVERLAPPING_RANGES, "bad " + kind + " map: " + previous
-                        + " and " + current + " overlap " + side);
+                        + " and " + current + " overlap " + (inside ? "inside" : "outside"));
             }
         }
     }

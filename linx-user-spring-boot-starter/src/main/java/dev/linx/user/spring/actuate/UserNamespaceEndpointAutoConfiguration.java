@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configures the {@code userns} actuator endpoint when Spring Boot Actuator is present. Whether it is reachable
@@ -26,20 +25,15 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = UserNamespaceAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
+@ConditionalOnAvailableEndpoint(UserNamespaceEndpoint.class)
+@ConditionalOnBean(UserNamespaceOperations.class)
 public final class UserNamespaceEndpointAutoConfiguration {
 
-    /** Nested so that the endpoint condition is only read once actuator is known to be present. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnAvailableEndpoint(UserNamespaceEndpoint.class)
-    @ConditionalOnBean(UserNamespaceOperations.class)
-    static final class EndpointConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        UserNamespaceEndpoint userNamespaceEndpoint(UserNamespaceOperations operations,
-                ObjectProvider<UserNamespaceLauncher> launcher) {
-            UserNamespaceLauncher available = launcher.getIfAvailable();
-            return new UserNamespaceEndpoint(operations, available != null ? available.defaults() : null);
-        }
+    @Bean
+    @ConditionalOnMissingBean
+    UserNamespaceEndpoint userNamespaceEndpoint(UserNamespaceOperations operations,
+            ObjectProvider<UserNamespaceLauncher> launcher) {
+        UserNamespaceLauncher available = launcher.getIfAvailable();
+        return new UserNamespaceEndpoint(operations, available != null ? available.defaults() : null);
     }
 }

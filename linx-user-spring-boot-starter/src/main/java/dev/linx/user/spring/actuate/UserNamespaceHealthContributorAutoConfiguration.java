@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configures the {@code userns} health contributor when Spring Boot's health support is present; switch it off
@@ -23,18 +22,13 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = UserNamespaceAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
+@ConditionalOnEnabledHealthIndicator("userns")
+@ConditionalOnBean(UserNamespaceLauncher.class)
 public final class UserNamespaceHealthContributorAutoConfiguration {
 
-    /** Nested so that the health condition is only read once the health classes are known to be present. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnEnabledHealthIndicator("userns")
-    @ConditionalOnBean(UserNamespaceLauncher.class)
-    static final class HealthConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(name = "usernsHealthIndicator")
-        UserNamespaceHealthIndicator usernsHealthIndicator(UserNamespaceLauncher launcher) {
-            return new UserNamespaceHealthIndicator(launcher);
-        }
+    @Bean
+    @ConditionalOnMissingBean(name = "usernsHealthIndicator")
+    UserNamespaceHealthIndicator usernsHealthIndicator(UserNamespaceLauncher launcher) {
+        return new UserNamespaceHealthIndicator(launcher);
     }
 }
