@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.FileNotFoundException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,22 +163,10 @@ class FaultsTest {
      * caller outside), after {@code setup} ran there: the fault never touches the host's own settings.
      */
     private static List<String> probe(String setup, String scenario) throws Exception {
-        List<String> command = List.of("unshare", "--user", "--map-root-user", "--mount", "--",
-                "/bin/sh", "-c", setup + " && exec \"$@\"", "sh",
-                ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", location(UserNamespaces.class) + ":"
-                        + location(FaultProbe.class),
-                FaultProbe.class.getName(), scenario);
-        Process probe = new ProcessBuilder(command).start();
-        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(probe.exitValue()).as("probe exit; stderr:\n" + err).isZero();
-        return out.lines().toList();
-    }
-
-    private static Path location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (ProbeJvm jvm = ProbeJvm.inPlace()) {
+            return jvm.run(List.of("unshare", "--user", "--map-root-user", "--mount", "--",
+                    "/bin/sh", "-c", setup + " && exec \"$@\"", "sh"), FaultProbe.class, scenario);
+        }
     }
 
     private static int exitStatus(Process process) throws InterruptedException {

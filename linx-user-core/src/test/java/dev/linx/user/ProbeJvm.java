@@ -22,9 +22,19 @@ import java.util.stream.Stream;
 final class ProbeJvm implements AutoCloseable {
 
     private final Path classes;
+    private final String classpath;
+    private final boolean copied;
 
-    private ProbeJvm(Path classes) {
+    private ProbeJvm(Path classes, String classpath, boolean copied) {
         this.classes = classes;
+        this.classpath = classpath;
+        this.copied = copied;
+    }
+
+    /** The build's own class directories, for probes that run as root (nothing to copy, nothing to delete). */
+    static ProbeJvm inPlace() throws Exception {
+        Path main = location(UserNamespaces.class);
+        return new ProbeJvm(main, main + ":" + location(ProbeJvm.class), false);
     }
 
     /** Copies the main and test classes to a world-readable temporary directory. */
@@ -38,14 +48,14 @@ final class ProbeJvm implements AutoCloseable {
                         PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
-        return new ProbeJvm(classes);
+        return new ProbeJvm(classes, classes.resolve("main") + ":" + classes.resolve("test"), true);
     }
 
     /** Runs {@code prefix java -cp ... main args}, requires exit status 0, and returns its stdout lines. */
     List<String> run(List<String> prefix, Class<?> main, String... args) throws Exception {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classes.resolve("main") + ":" + classes.resolve("test"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 main.getName()));
         command.addAll(List.of(args));
         Process probe = new ProcessBuilder(command).directory(classes.toFile()).start();
@@ -63,6 +73,9 @@ final class ProbeJvm implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (!copied) {
+            return;
+        }
         try (Stream<Path> all = Files.walk(classes)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

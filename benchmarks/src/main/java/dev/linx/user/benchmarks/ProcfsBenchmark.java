@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * write-once), parked and released outside the measurement. That fixture costs ~3 ms, so the benchmark makes only a
  * few hundred calls a second, and at HotSpot's default thresholds the path needs ~15,000 calls (most of a minute)
  * before C2 compiles it: the figure would be that of profiled C1 code. Its fork therefore compiles at a fifth of the
- * default tier-4 thresholds ({@link Steady#FLAGS}), which changes when the steady state is reached, not what it is;
+ * default tier-4 thresholds ({@link Steady}), which changes when the steady state is reached, not what it is;
  * {@code benchmarks/run} also prints the figure at default thresholds.
  */
 @BenchmarkMode(Mode.SampleTime)

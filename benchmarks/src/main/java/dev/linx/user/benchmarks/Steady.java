@@ -22,9 +22,6 @@ final class Steady {
     /** Default 15000. */
     static final String TIER4_COMPILE = "-XX:Tier4CompileThreshold=3000";
 
-    /** All three, as one command-line fragment. */
-    static final String FLAGS = TIER4_INVOCATIONS + " " + TIER4_MIN_INVOCATIONS + " " + TIER4_COMPILE;
-
     private Steady() {
     }
 }
