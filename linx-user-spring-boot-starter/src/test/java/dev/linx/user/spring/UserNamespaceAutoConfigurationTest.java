@@ -164,10 +164,10 @@ class UserNamespaceAutoConfigurationTest {
 
     @Test
     void theApplicationsOperationsBeanWins() {
-        this.runner.withUserConfiguration(UserOperations.class).run(context -> {
+        this.runner.withUserConfiguration(UserOperationsConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(UserNamespaceOperations.class);
             assertThat(context.getBean(UserNamespaceOperations.class))
-                .isSameAs(context.getBean(UserOperations.class).operations);
+                .isSameAs(context.getBean(UserOperationsConfiguration.class).operations);
             assertThat(context).hasSingleBean(UserNamespaceLauncher.class);
         });
     }
@@ -240,17 +240,6 @@ class UserNamespaceAutoConfigurationTest {
         FailureAnalysis analysis = new UserNamespacePropertiesFailureAnalyzer().analyze(failure);
         assertThat(analysis).as("analysis of %s", failure).isNotNull();
         return analysis;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class UserOperations {
-
-        final UserNamespaceOperations operations = UserNamespaces.operations();
-
-        @Bean
-        UserNamespaceOperations myOperations() {
-            return this.operations;
-        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -11,8 +11,8 @@ import dev.linx.user.ParkedProcess;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
-import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import dev.linx.user.spring.UserOperationsConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 class UserNamespaceMetricsAutoConfigurationTest {
 
@@ -116,11 +114,11 @@ class UserNamespaceMetricsAutoConfigurationTest {
 
     @Test
     void theApplicationsOwnOperationsBeanIsMeteredToo() {
-        this.runner.withUserConfiguration(UserOperations.class).run(context -> {
+        this.runner.withUserConfiguration(UserOperationsConfiguration.class).run(context -> {
             UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
             assertThat(operations).isInstanceOf(MeteredUserNamespaceOperations.class);
             assertThat(((MeteredUserNamespaceOperations) operations).delegate())
-                .isSameAs(context.getBean(UserOperations.class).operations);
+                .isSameAs(context.getBean(UserOperationsConfiguration.class).operations);
         });
     }
 
@@ -168,7 +166,8 @@ class UserNamespaceMetricsAutoConfigurationTest {
 
     @Test
     void backsOffWhenDisabled() {
-        this.runner.withPropertyValues("linx.user.enabled=false").withUserConfiguration(UserOperations.class)
+        this.runner.withPropertyValues("linx.user.enabled=false")
+            .withUserConfiguration(UserOperationsConfiguration.class)
             .run(context -> assertThat(context.getBean(UserNamespaceOperations.class))
                 .isNotInstanceOf(MeteredUserNamespaceOperations.class));
     }
@@ -177,16 +176,5 @@ class UserNamespaceMetricsAutoConfigurationTest {
     static long unusedPid() {
         long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
         return highest + 100_000;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class UserOperations {
-
-        final UserNamespaceOperations operations = UserNamespaces.operations();
-
-        @Bean
-        UserNamespaceOperations myOperations() {
-            return this.operations;
-        }
     }
 }
