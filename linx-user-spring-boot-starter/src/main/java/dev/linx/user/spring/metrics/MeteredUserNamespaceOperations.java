@@ -81,34 +81,22 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
 
     @Override
     public void setUidMap(long pid, List<IdMapping> map) {
-        measure(Verb.SET_UID_MAP, () -> {
-            this.delegate.setUidMap(pid, map);
-            return null;
-        });
+        measureVoid(Verb.SET_UID_MAP, () -> this.delegate.setUidMap(pid, map));
     }
 
     @Override
     public void setGidMap(long pid, List<IdMapping> map) {
-        measure(Verb.SET_GID_MAP, () -> {
-            this.delegate.setGidMap(pid, map);
-            return null;
-        });
+        measureVoid(Verb.SET_GID_MAP, () -> this.delegate.setGidMap(pid, map));
     }
 
     @Override
     public void denySetgroups(long pid) {
-        measure(Verb.DENY_SETGROUPS, () -> {
-            this.delegate.denySetgroups(pid);
-            return null;
-        });
+        measureVoid(Verb.DENY_SETGROUPS, () -> this.delegate.denySetgroups(pid));
     }
 
     @Override
     public void setupMaps(long pid, MapSetup setup) {
-        measure(Verb.SETUP_MAPS, () -> {
-            this.delegate.setupMaps(pid, setup);
-            return null;
-        });
+        measureVoid(Verb.SETUP_MAPS, () -> this.delegate.setupMaps(pid, setup));
     }
 
     // The handle overloads go to the delegate's own, which may check the handle's identity more closely than a pid.
@@ -130,32 +118,27 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
 
     @Override
     public void setUidMap(ProcessHandle process, List<IdMapping> map) {
-        measure(Verb.SET_UID_MAP, () -> {
-            this.delegate.setUidMap(process, map);
-            return null;
-        });
+        measureVoid(Verb.SET_UID_MAP, () -> this.delegate.setUidMap(process, map));
     }
 
     @Override
     public void setGidMap(ProcessHandle process, List<IdMapping> map) {
-        measure(Verb.SET_GID_MAP, () -> {
-            this.delegate.setGidMap(process, map);
-            return null;
-        });
+        measureVoid(Verb.SET_GID_MAP, () -> this.delegate.setGidMap(process, map));
     }
 
     @Override
     public void denySetgroups(ProcessHandle process) {
-        measure(Verb.DENY_SETGROUPS, () -> {
-            this.delegate.denySetgroups(process);
-            return null;
-        });
+        measureVoid(Verb.DENY_SETGROUPS, () -> this.delegate.denySetgroups(process));
     }
 
     @Override
     public void setupMaps(ProcessHandle process, MapSetup setup) {
-        measure(Verb.SETUP_MAPS, () -> {
-            this.delegate.setupMaps(process, setup);
+        measureVoid(Verb.SETUP_MAPS, () -> this.delegate.setupMaps(process, setup));
+    }
+
+    private void measureVoid(Verb verb, Runnable call) {
+        measure(verb, () -> {
+            call.run();
             return null;
         });
     }
