@@ -12,13 +12,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One cold start of a Spring Boot application without a web server, timed around {@code SpringApplication.run}:
- * prints {@code startup-ns <wall>} and {@code cpu-ns <main thread's CPU time>}. {@code benchmarks/run} starts it in
- * fresh JVMs, alternately with linx-user-spring-boot-starter on the classpath and without it, so that the difference
- * is the starter's whole cost at start-up: its jars, its auto-configurations and beans, its first system calls.
+ * prints {@code startup-ns <wall>}, {@code cpu-ns <main thread's CPU time>} and {@code process-cpu-ns <CPU time of
+ * every thread>}. {@link StarterStartupPairs} starts it in fresh JVMs, with linx-user-spring-boot-starter on the
+ * classpath and without it, so that the difference is the starter's whole cost at start-up: its jars, its
+ * auto-configurations and beans, its first system calls.
  *
- * <p>Start-up is single-threaded: the main thread's CPU time is the start-up's work without the time spent waiting
- * for a CPU, one source of the noise in the wall time on a shared machine. Arguments are passed to the
- * application (for example {@code --linx.user.enabled=false}).
+ * <p>Start-up runs on the main thread: its CPU time is the start-up path's work without the time spent waiting for a
+ * CPU. The process's CPU time adds what the starter costs the other threads (the JIT compilers above all). Arguments
+ * are passed to the application (for example {@code --linx.user.enabled=false}).
  */
 public final class StarterStartup {
 
@@ -40,7 +41,14 @@ public final class StarterStartup {
             boolean starter = context.containsBean("userNamespaceLauncher");
             System.out.println("startup-ns " + elapsed + " starter " + starter);
             System.out.println("cpu-ns " + cpu);
+            System.out.println("process-cpu-ns " + processCpu());
         }
+    }
+
+    /** CPU time of every thread of this JVM so far: the start-up's whole work, background threads included. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
     }
 
     /** The application: Spring Boot's auto-configuration and nothing else. */
