@@ -36,8 +36,11 @@ import java.util.concurrent.Future;
  * bootstrap 95% interval, and the difference of the lower quartiles.
  *
  * <pre>{@code
- * java -cp benchmarks.jar:... dev.linx.user.benchmarks.StarterStartupPairs JAVA WITH_CP WITHOUT_CP PAIRS OUT_FILE
+ * java -cp benchmarks.jar:... dev.linx.user.benchmarks.StarterStartupPairs JAVA WITH_CP WITHOUT_CP PAIRS OUT_FILE [--shared-only]
  * }</pre>
+ *
+ * <p>{@code --shared-only} runs the shared-CPU pairs alone: {@code benchmarks/run} measures the control starter
+ * ({@code benchmarks/control-starter}) that way.
  */
 public final class StarterStartupPairs {
 
@@ -45,8 +48,10 @@ public final class StarterStartupPairs {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: StarterStartupPairs JAVA WITH_CLASSPATH WITHOUT_CLASSPATH PAIRS OUT_FILE");
+        boolean sharedOnly = args.length == 6 && args[5].equals("--shared-only");
+        if (args.length != 5 && !sharedOnly) {
+            System.err.println("usage: StarterStartupPairs JAVA WITH_CLASSPATH WITHOUT_CLASSPATH PAIRS OUT_FILE"
+                    + " [--shared-only]");
             System.exit(2);
         }
         String java = args[0];
@@ -58,7 +63,7 @@ public final class StarterStartupPairs {
         start(List.of(), java, with);     // page cache and CDS warm for both sides
         start(List.of(), java, without);
         double[][] shared = sharedCpuPairs(java, with, without, pairs);
-        double[][] sequential = sequentialPairs(java, with, without, pairs);
+        double[][] sequential = sharedOnly ? new double[0][] : sequentialPairs(java, with, without, pairs);
 
         List<String> raw = new ArrayList<>();
         raw.add("# shared-CPU pairs: with_main_cpu_ms with_process_cpu_ms without_main_cpu_ms without_process_cpu_ms");
@@ -74,7 +79,9 @@ public final class StarterStartupPairs {
         PrintStream o = System.out;
         summarize(o, "main-cpu", shared, 0, 2);
         summarize(o, "process-cpu", shared, 1, 3);
-        summarize(o, "wall", sequential, 0, 1);
+        if (!sharedOnly) {
+            summarize(o, "wall", sequential, 0, 1);
+        }
     }
 
     /** {with main CPU, with process CPU, without main CPU, without process CPU} per pair, in ms. */

@@ -1,0 +1,5 @@
+package control;
+
+/** Stands for the operations bean. */
+public class ControlOperations {
+}
