@@ -2,7 +2,6 @@ package control;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -14,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = ControlAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBooleanProperty(name = "control.enabled", matchIfMissing = true)
-@ConditionalOnAvailableEndpoint(ControlEndpointAutoConfiguration.ControlEndpoint.class)
+@ConditionalOnAvailableEndpoint(ControlEndpoint.class)
 @ConditionalOnBean(ControlOperations.class)
 public final class ControlEndpointAutoConfiguration {
 
@@ -22,14 +21,5 @@ public final class ControlEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     ControlEndpoint controlEndpoint(ControlOperations operations) {
         return new ControlEndpoint();
-    }
-
-    @Endpoint(id = "control")
-    public static class ControlEndpoint {
-
-        @ReadOperation
-        public String read() {
-            return "control";
-        }
     }
 }

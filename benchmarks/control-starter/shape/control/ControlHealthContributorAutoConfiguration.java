@@ -6,8 +6,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
@@ -23,13 +21,5 @@ public final class ControlHealthContributorAutoConfiguration {
     @ConditionalOnMissingBean(name = "controlHealthIndicator")
     ControlHealthIndicator controlHealthIndicator(ControlLauncher launcher) {
         return new ControlHealthIndicator();
-    }
-
-    public static final class ControlHealthIndicator extends AbstractHealthIndicator {
-
-        @Override
-        protected void doHealthCheck(Health.Builder builder) {
-            builder.up();
-        }
     }
 }
