@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Seven properties, as many and of the same kinds as the real starter binds: lists of converted entries, enums, a set. */
+/**
+ * Seven properties, as many and of the same kinds as the real starter binds: lists of converted entries, enums, a set.
+ */
 @ConfigurationProperties("control")
 public class ControlProperties {
 

@@ -36,10 +36,11 @@ import java.util.concurrent.Future;
  * bootstrap 95% interval, and the difference of the lower quartiles.
  *
  * <pre>{@code
- * java -cp benchmarks.jar:... dev.linx.user.benchmarks.StarterStartupPairs JAVA WITH_CP WITHOUT_CP PAIRS OUT_FILE [--shared-only]
+ * java -cp benchmarks.jar:... dev.linx.user.benchmarks.StarterStartupPairs \
+ *     JAVA WITH_CP WITHOUT_CP PAIRS OUT_FILE [--shared-only]
  * }</pre>
  *
- * <p>{@code --shared-only} runs the shared-CPU pairs alone: {@code benchmarks/run} measures the control starter
+ * <p>{@code --shared-only} runs the shared-CPU pairs alone: {@code benchmarks/run} measures the control starters
  * ({@code benchmarks/control-starter}) that way.
  */
 public final class StarterStartupPairs {
@@ -60,8 +61,8 @@ public final class StarterStartupPairs {
         int pairs = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
 
-        start(List.of(), java, with);     // page cache and CDS warm for both sides
-        start(List.of(), java, without);
+        start(java, with);     // page cache and CDS warm for both sides
+        start(java, without);
         double[][] shared = sharedCpuPairs(java, with, without, pairs);
         double[][] sequential = sharedOnly ? new double[0][] : sequentialPairs(java, with, without, pairs);
 
@@ -95,9 +96,9 @@ public final class StarterStartupPairs {
                 running.add(lanes.submit(() -> {
                     List<String> pin = List.of("taskset", "-c", Integer.toString(cpu));
                     List<String> sized = List.of("-XX:ActiveProcessorCount=" + cpus);
-                    for (int i = cpu; i < pairs; i += cpus) {
-                        // Both at once on one CPU: neither side gets a faster second.
-                        try (ExecutorService pair = Executors.newFixedThreadPool(2)) {
+                    try (ExecutorService pair = Executors.newFixedThreadPool(2)) {
+                        for (int i = cpu; i < pairs; i += cpus) {
+                            // Both at once on one CPU: neither side gets a faster second.
                             Future<double[]> a = pair.submit(() -> start(pin, java, sized, with));
                             Future<double[]> b = pair.submit(() -> start(pin, java, sized, without));
                             double[] x = a.get();
@@ -123,11 +124,11 @@ public final class StarterStartupPairs {
             double a;
             double b;
             if (i % 2 == 0) {
-                a = start(List.of(), java, with)[0];
-                b = start(List.of(), java, without)[0];
+                a = start(java, with)[0];
+                b = start(java, without)[0];
             } else {
-                b = start(List.of(), java, without)[0];
-                a = start(List.of(), java, with)[0];
+                b = start(java, without)[0];
+                a = start(java, with)[0];
             }
             samples[i] = new double[] {a, b};
         }
@@ -151,9 +152,8 @@ public final class StarterStartupPairs {
                 quantile(with, 0.25) - quantile(without, 0.25));
     }
 
-    private static double[] start(List<String> prefix, String java, String classpath)
-            throws IOException, InterruptedException {
-        return start(prefix, java, List.of(), classpath);
+    private static double[] start(String java, String classpath) throws IOException, InterruptedException {
+        return start(List.of(), java, List.of(), classpath);
     }
 
     /** Runs one start and returns {wall ms, main-thread CPU ms, process CPU ms}. */
@@ -162,7 +162,8 @@ public final class StarterStartupPairs {
         List<String> command = new ArrayList<>(prefix);
         command.add(java);
         command.addAll(options);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, StarterStartup.class.getName()));
+        command.addAll(
+                List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, StarterStartup.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
