@@ -48,7 +48,10 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
         this(delegate, () -> registry);
     }
 
-    /** With the registry looked up at the first call, so that wrapping a bean does not create the registry early. */
+    /**
+     * With the registry looked up at each call (the supplier caches it), so that wrapping a bean does not create the
+     * registry early; a supplier that gives {@code null} leaves the calls unmeasured.
+     */
     MeteredUserNamespaceOperations(UserNamespaceOperations delegate, Supplier<MeterRegistry> registry) {
         this.delegate = delegate;
         this.registry = registry;
@@ -144,6 +147,10 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
     }
 
     private <T> T measure(Verb verb, Supplier<T> call) {
+        MeterRegistry registry = this.registry.get();
+        if (registry == null) {
+            return call.get();
+        }
         long start = System.nanoTime();
         Outcome outcome = Outcome.ERROR;
         try {
@@ -156,7 +163,7 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
             Counter.builder(REJECTIONS)
                 .description("Kernel rejections of linx-user operations")
                 .tags(Tags.of("operation", ex.operation().label(), "errno", ex.errno().name().toLowerCase(Locale.ROOT)))
-                .register(this.registry.get())
+                .register(registry)
                 .increment();
             throw ex;
         }
@@ -168,7 +175,7 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
             Timer.builder(OPERATIONS)
                 .description("Calls of linx-user operations")
                 .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
-                .register(this.registry.get())
+                .register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }

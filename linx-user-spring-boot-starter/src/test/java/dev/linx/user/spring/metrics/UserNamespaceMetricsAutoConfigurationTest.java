@@ -152,6 +152,24 @@ class UserNamespaceMetricsAutoConfigurationTest {
     }
 
     @Test
+    void callsGoUnmeasuredRatherThanFailWhenNoRegistryIsUnique() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
+                    UserNamespaceMetricsAutoConfiguration.class))
+            .withBean("first", SimpleMeterRegistry.class)
+            .withBean("second", SimpleMeterRegistry.class)
+            .run(context -> {
+                UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
+
+                assertThatExceptionOfType(UserNamespaceException.class)
+                    .isThrownBy(() -> operations.readUidMap(unusedPid()));
+
+                assertThat(context.getBeansOfType(MeterRegistry.class).values())
+                    .allSatisfy(registry -> assertThat(registry.getMeters()).isEmpty());
+            });
+    }
+
+    @Test
     void aContextWithoutMicrometerStillStarts() {
         new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
