@@ -16,10 +16,11 @@ import java.util.Locale;
  */
 public enum MappingStrategy {
     /**
-     * Direct when it can work, the helper when only the helper can: a map is written through the helper when this
-     * process lacks {@code CAP_SETUID} (for uid maps; {@code CAP_SETGID} for gid maps), the map is more than its own
-     * effective id with length 1, and the helper is installed. Root and single-id callers therefore write directly,
-     * as before strategies existed. The default.
+     * Direct when it can work, the helper when only the helper can: a map is written through the helper when the
+     * calling thread lacks {@code CAP_SETUID} (for uid maps; {@code CAP_SETGID} for gid maps), the map is more than
+     * its own effective id with length 1, and the helper is installed. Root and single-id callers therefore write
+     * directly, as before strategies existed. Decided at every call: the map is written directly first, and goes to
+     * the helper only after the kernel refuses that write with {@code EPERM} for want of privilege. The default.
      */
     AUTO,
     /** Always this process's own {@code write(2)}; the kernel's rules for the writer apply as they are. */

@@ -16,6 +16,7 @@ import dev.linx.user.internal.host.MapHelpers;
 import dev.linx.user.internal.maps.MapText;
 import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
@@ -163,12 +164,16 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     private void writeMap(Target target, Operation operation, List<IdMapping> map) {
         byte[] text = MapRules.checkAndRender(map, kind(operation));
-        Optional<Path> helper = helperFor(operation, map);
+        Optional<Path> helper = requiredHelper(operation);
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
             if (helper.isPresent()) {
                 writeThroughHelper(target, dir, operation, helper.get(), map);
-            } else {
-                write(target, dir, operation, text, map);
+                return;
+            }
+            try {
+                dir.write(operation.fileName(), text);
+            } catch (ErrnoException e) {
+                afterRefusal(sys, target, dir, operation, map, e);
             }
         }
     }
@@ -183,20 +188,21 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         Rendered text = rendered(Objects.requireNonNull(setup, "setup"));
         boolean deny = setup.setgroups() == SetgroupsPolicy.DENY;
         Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
+        // Both helpers before the first write: a missing one must not leave the setup half done.
+        Optional<Path> uidHelper = requiredHelper(Operation.SET_UID_MAP);
+        Optional<Path> gidHelper = requiredHelper(Operation.SET_GID_MAP);
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
             if (deny) {
                 write(target, dir, Operation.DENY_SETGROUPS, DenyText.SEGMENT, null);
             }
-            writeMapFile(target, dir, Operation.SET_UID_MAP, text.uid(), setup.uid(), text.uidHelper());
-            writeMapFile(target, dir, Operation.SET_GID_MAP, text.gid(), setup.gid(), text.gidHelper());
+            writeMapFile(sys, target, dir, Operation.SET_UID_MAP, text.uid(), setup.uid(), uidHelper);
+            writeMapFile(sys, target, dir, Operation.SET_GID_MAP, text.gid(), setup.gid(), gidHelper);
         }
     }
 
     /**
-     * The checked and rendered text of a setup, and the way each map goes. The last one is kept, by identity: a
-     * {@link MapSetup} is immutable, and a launcher hands the same instance to every child, so its maps are checked,
-     * rendered and routed once, not per child. Both helpers are found before the first write: a missing one must not
-     * leave the setup half done.
+     * The checked and rendered text of a setup. The last one is kept, by identity: a {@link MapSetup} is immutable,
+     * and a launcher hands the same instance to every child, so its maps are checked and rendered once, not per child.
      */
     private Rendered rendered(MapSetup setup) {
         Rendered last = lastRendered;
@@ -205,50 +211,83 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         }
         byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
         byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
-        Optional<Path> uidHelper = helperFor(Operation.SET_UID_MAP, setup.uid());
-        Optional<Path> gidHelper = helperFor(Operation.SET_GID_MAP, setup.gid());
         Arena arena = Arena.ofAuto();
         Rendered fresh = new Rendered(setup, arena.allocateFrom(ValueLayout.JAVA_BYTE, uid),
-                arena.allocateFrom(ValueLayout.JAVA_BYTE, gid), uidHelper, gidHelper);
+                arena.allocateFrom(ValueLayout.JAVA_BYTE, gid));
         lastRendered = fresh;
         return fresh;
     }
 
-    /** A setup's two maps as written, in native memory freed with the record, and the helper for each, if any. */
-    private record Rendered(MapSetup setup, MemorySegment uid, MemorySegment gid, Optional<Path> uidHelper,
-            Optional<Path> gidHelper) {
+    /** A setup's two maps as written, in native memory freed with the record. */
+    private record Rendered(MapSetup setup, MemorySegment uid, MemorySegment gid) {
     }
 
-    /** One map, by this process's write or through the helper, as the strategy decides. */
-    private static void writeMapFile(Target target, ProcDir dir, Operation operation, MemorySegment text,
+    /** One map of a setup: through the helper the strategy requires, else by this process's own write. */
+    private void writeMapFile(Syscalls sys, Target target, ProcDir dir, Operation operation, MemorySegment text,
             List<IdMapping> map, Optional<Path> helper) {
         if (helper.isPresent()) {
             writeThroughHelper(target, dir, operation, helper.get(), map);
-        } else {
-            write(target, dir, operation, text, map);
+            return;
+        }
+        try {
+            dir.write(operation.fileName(), text);
+        } catch (ErrnoException e) {
+            afterRefusal(sys, target, dir, operation, map, e);
         }
     }
 
-    private Optional<Path> helperFor(Operation operation, List<IdMapping> map) {
-        String name = operation == Operation.SET_UID_MAP ? MapHelpers.NEWUIDMAP : MapHelpers.NEWGIDMAP;
-        return switch (strategy) {
-            case DIRECT -> Optional.empty();
-            case HELPER -> Optional.of(MapHelpers.find(name).orElseThrow(() -> new UncheckedIOException(
-                    "'" + name + "' not found: install the uidmap package (or use MappingStrategy.DIRECT)",
-                    new FileNotFoundException(name))));
-            case AUTO -> directCanWork(operation, map) ? Optional.empty() : MapHelpers.find(name);
-        };
+    /** The helper every map write goes through under {@code HELPER}, found or reported missing; none otherwise. */
+    private Optional<Path> requiredHelper(Operation operation) {
+        if (strategy != MappingStrategy.HELPER) {
+            return Optional.empty();
+        }
+        String name = helperName(operation);
+        return Optional.of(MapHelpers.find(name).orElseThrow(() -> new UncheckedIOException(
+                "'" + name + "' not found: install the uidmap package (or use MappingStrategy.DIRECT)",
+                new FileNotFoundException(name))));
     }
 
-    /** Whether the kernel would let this process write the map itself: it is privileged, or maps only its own id. */
-    private static boolean directCanWork(Operation operation, List<IdMapping> map) {
-        Credentials self = Credentials.current();
+    /**
+     * What follows a direct map write the kernel refused. Under {@code AUTO}, an {@code EPERM} for want of privilege
+     * (this thread lacks {@code CAP_SETUID}, {@code CAP_SETGID} for a gid map, and the map is more than its own
+     * effective id) is retried through the installed helper; the refused write changed nothing. Asking only after a
+     * refusal keeps the common case (root, or a single-id map) free of extra system calls, and decides at every call
+     * from the credentials the kernel has just checked. Any other refusal is reported as the kernel gave it.
+     */
+    private void afterRefusal(Syscalls sys, Target target, ProcDir dir, Operation operation, List<IdMapping> map,
+            ErrnoException refusal) {
+        if (strategy == MappingStrategy.AUTO && refusal.errno() == Errno.EPERM.code()
+                && !directCanWork(sys, operation, map)) {
+            Optional<Path> helper = MapHelpers.find(helperName(operation));
+            if (helper.isPresent()) {
+                writeThroughHelper(target, dir, operation, helper.get(), map);
+                return;
+            }
+        }
+        throw rejection(target, operation, refusal, dir, map);
+    }
+
+    /**
+     * Whether the kernel lets this thread write the map itself: it holds {@code CAP_SETUID} ({@code CAP_SETGID} for a
+     * gid map), or the map is exactly its own effective id with length 1.
+     */
+    private static boolean directCanWork(Syscalls sys, Operation operation, List<IdMapping> map) {
         boolean uid = operation == Operation.SET_UID_MAP;
-        if (self.has(uid ? Credentials.CAP_SETUID : Credentials.CAP_SETGID)) {
+        long capabilities;
+        try {
+            capabilities = sys.effectiveCapabilities();
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("capget(2) failed with errno " + e.errno(), e);
+        }
+        if ((capabilities & (1L << (uid ? Credentials.CAP_SETUID : Credentials.CAP_SETGID))) != 0) {
             return true;
         }
-        long own = uid ? self.euid() : self.egid();
-        return map.size() == 1 && map.getFirst().length() == 1 && map.getFirst().outside() == own;
+        return map.size() == 1 && map.getFirst().length() == 1
+                && map.getFirst().outside() == (uid ? LibC.geteuid() : LibC.getegid());
+    }
+
+    private static String helperName(Operation operation) {
+        return operation == Operation.SET_UID_MAP ? MapHelpers.NEWUIDMAP : MapHelpers.NEWGIDMAP;
     }
 
     private static void writeThroughHelper(Target target, ProcDir dir, Operation operation, Path helper,
@@ -277,14 +316,6 @@ public final class ProcfsOperations implements UserNamespaceOperations {
             return target.open(sys);
         } catch (ErrnoException e) {
             throw rejection(target, operation, e, null, null);
-        }
-    }
-
-    private static void write(Target target, ProcDir dir, Operation operation, byte[] text, List<IdMapping> map) {
-        try {
-            dir.write(operation.fileName(), text);
-        } catch (ErrnoException e) {
-            throw rejection(target, operation, e, dir, map);
         }
     }
 

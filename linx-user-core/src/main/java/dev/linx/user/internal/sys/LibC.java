@@ -61,6 +61,14 @@ public final class LibC {
     /** {@code EPOLLIN}. */
     static final int EPOLLIN = 0x1;
 
+    /**
+     * {@code _LINUX_CAPABILITY_VERSION_3}: {@code capget(2)} fills two {@code struct __user_cap_data_struct} (three
+     * 32-bit words each: effective, permitted, inheritable), the low and the high half of each set.
+     */
+    static final int CAPABILITY_VERSION_3 = 0x20080522;
+    static final long CAP_HEADER_SIZE = 8;
+    static final long CAP_DATA_SIZE = 12;
+
     private static final int SC_PAGESIZE = 30;
     /** The same number on every architecture but alpha, which the library does not support. */
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
@@ -94,6 +102,7 @@ public final class LibC {
     static final MethodHandle PIDFD_SEND_SIGNAL;
     static final MethodHandle GETXATTR;
     static final MethodHandle READLINK;
+    static final MethodHandle CAPGET;
     private static final MethodHandle SYSCONF;
     private static final MethodHandle GETEUID;
     private static final MethodHandle GETEGID;
@@ -127,6 +136,8 @@ public final class LibC {
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG), errno);
         READLINK = linker.downcallHandle(libc.findOrThrow("readlink"),
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), errno);
+        CAPGET = linker.downcallHandle(libc.findOrThrow("capget"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), errno);
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
         EPOLL_EVENT_SIZE = x86 ? 12 : 16;
         EPOLL_EVENT_DATA = x86 ? 4 : 8;

@@ -366,6 +366,30 @@ public final class Syscalls implements AutoCloseable {
         }
     }
 
+    /**
+     * The calling thread's effective capability set, bit {@code n} for capability {@code n} ({@code capget(2)},
+     * version 3). The kernel checks the writer's own capabilities when a map is written, so this is the set that
+     * decides.
+     */
+    public long effectiveCapabilities() throws ErrnoException {
+        MemorySegment header = allocate(LibC.CAP_HEADER_SIZE, 4);
+        MemorySegment data = allocate(2 * LibC.CAP_DATA_SIZE, 4);
+        header.set(ValueLayout.JAVA_INT, 0, LibC.CAPABILITY_VERSION_3);
+        header.set(ValueLayout.JAVA_INT, 4, 0);
+        int result;
+        try {
+            result = (int) LibC.CAPGET.invokeExact(capture, header, data);
+        } catch (Throwable t) {
+            throw linkageFailure("capget", t);
+        }
+        if (result < 0) {
+            throw failure("capget");
+        }
+        long low = Integer.toUnsignedLong(data.get(ValueLayout.JAVA_INT, 0));
+        long high = Integer.toUnsignedLong(data.get(ValueLayout.JAVA_INT, LibC.CAP_DATA_SIZE));
+        return low | (high << 32);
+    }
+
     /** {@code pidfd_send_signal(2)} through a pidfd or an open {@code /proc/<pid>} directory. */
     public void pidfdSendSignal(int pidfd, int signal) throws ErrnoException {
         long result;

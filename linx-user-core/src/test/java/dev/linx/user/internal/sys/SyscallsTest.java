@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 class SyscallsTest {
 
     @Test
+    void theEffectiveCapabilitiesAreTheOnesTheKernelReportsInProcSelfStatus() throws ErrnoException {
+        try (Syscalls sys = Syscalls.open()) {
+            assertThat(sys.effectiveCapabilities()).isEqualTo(Credentials.current().effectiveCapabilities());
+        }
+    }
+
+    @Test
     void aNestedSessionDoesNotOverwriteTheMemoryOfItsParent() {
         try (Syscalls outer = Syscalls.open()) {
             MemorySegment kept = outer.cString("outer");
