@@ -37,11 +37,12 @@ import java.util.concurrent.Future;
  *
  * <pre>{@code
  * java -cp benchmarks.jar:... dev.linx.user.benchmarks.StarterStartupPairs \
- *     JAVA WITH_CP WITHOUT_CP PAIRS OUT_FILE [--shared-only]
+ *     JAVA WITH_CP WITHOUT_CP PAIRS OUT_FILE [--shared-only] [--with-option=OPT]... [--without-option=OPT]...
  * }</pre>
  *
  * <p>{@code --shared-only} runs the shared-CPU pairs alone: {@code benchmarks/run} measures the control starters
- * ({@code benchmarks/control-starter}) that way.
+ * ({@code benchmarks/control-starter}) that way. {@code --with-option} and {@code --without-option} give one side's
+ * JVMs an option of their own: {@code benchmarks/run} hands each side the AOT cache trained on its classpath.
  */
 public final class StarterStartupPairs {
 
@@ -49,15 +50,26 @@ public final class StarterStartupPairs {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean sharedOnly = args.length == 6 && args[5].equals("--shared-only");
-        if (args.length != 5 && !sharedOnly) {
-            System.err.println("usage: StarterStartupPairs JAVA WITH_CLASSPATH WITHOUT_CLASSPATH PAIRS OUT_FILE"
-                    + " [--shared-only]");
-            System.exit(2);
+        if (args.length < 5) {
+            usage();
+        }
+        boolean sharedOnly = false;
+        List<String> withOptions = new ArrayList<>();
+        List<String> withoutOptions = new ArrayList<>();
+        for (String flag : Arrays.asList(args).subList(5, args.length)) {
+            if (flag.equals("--shared-only")) {
+                sharedOnly = true;
+            } else if (flag.startsWith("--with-option=")) {
+                withOptions.add(flag.substring("--with-option=".length()));
+            } else if (flag.startsWith("--without-option=")) {
+                withoutOptions.add(flag.substring("--without-option=".length()));
+            } else {
+                usage();
+            }
         }
         String java = args[0];
-        String with = args[1];
-        String without = args[2];
+        Side with = new Side(args[1], withOptions);
+        Side without = new Side(args[2], withoutOptions);
         int pairs = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
 
@@ -85,8 +97,18 @@ public final class StarterStartupPairs {
         }
     }
 
+    private static void usage() {
+        System.err.println("usage: StarterStartupPairs JAVA WITH_CLASSPATH WITHOUT_CLASSPATH PAIRS OUT_FILE"
+                + " [--shared-only] [--with-option=OPTION]... [--without-option=OPTION]...");
+        System.exit(2);
+    }
+
+    /** One side of the pairs: its classpath and the JVM options it alone gets. */
+    private record Side(String classpath, List<String> options) {
+    }
+
     /** {with main CPU, with process CPU, without main CPU, without process CPU} per pair, in ms. */
-    private static double[][] sharedCpuPairs(String java, String with, String without, int pairs) throws Exception {
+    private static double[][] sharedCpuPairs(String java, Side with, Side without, int pairs) throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
         double[][] samples = new double[pairs][];
         try (ExecutorService lanes = Executors.newFixedThreadPool(cpus)) {
@@ -117,7 +139,7 @@ public final class StarterStartupPairs {
     }
 
     /** {with wall, without wall} per pair, in ms. */
-    private static double[][] sequentialPairs(String java, String with, String without, int pairs)
+    private static double[][] sequentialPairs(String java, Side with, Side without, int pairs)
             throws IOException, InterruptedException {
         double[][] samples = new double[pairs][];
         for (int i = 0; i < pairs; i++) {
@@ -152,18 +174,19 @@ public final class StarterStartupPairs {
                 quantile(with, 0.25) - quantile(without, 0.25));
     }
 
-    private static double[] start(String java, String classpath) throws IOException, InterruptedException {
-        return start(List.of(), java, List.of(), classpath);
+    private static double[] start(String java, Side side) throws IOException, InterruptedException {
+        return start(List.of(), java, List.of(), side);
     }
 
     /** Runs one start and returns {wall ms, main-thread CPU ms, process CPU ms}. */
-    private static double[] start(List<String> prefix, String java, List<String> options, String classpath)
+    private static double[] start(List<String> prefix, String java, List<String> options, Side side)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.add(java);
         command.addAll(options);
-        command.addAll(
-                List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, StarterStartup.class.getName()));
+        command.addAll(side.options());
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", side.classpath(),
+                StarterStartup.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
