@@ -13,10 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The readiness report, driven for real where this machine allows: this JVM in the initial namespace, a probe JVM in a
@@ -26,17 +25,8 @@ import org.junit.jupiter.api.Test;
 class HostReadinessTest {
 
     private static final long NOBODY = 65534;
-    private static ProbeJvm jvm;
-
-    @BeforeAll
-    static void copyClasses() throws Exception {
-        jvm = ProbeJvm.copyClasses();
-    }
-
-    @AfterAll
-    static void removeClasses() throws Exception {
-        jvm.close();
-    }
+    @RegisterExtension
+    static final ProbeJvm.Copied jvm = new ProbeJvm.Copied();
 
     /** The probe's lines for one finding: {@code key status | evidence | fix}. */
     private static String line(List<String> lines, Check check) {

@@ -3,12 +3,11 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kernel rules of docs/errors.md that the other tests do not reach, proven through the library: the initial
@@ -18,19 +17,12 @@ import org.junit.jupiter.api.Test;
 class KernelRulesTest {
 
     private static final UserNamespaceOperations OPS = UserNamespaces.operations();
-    private static ProbeJvm jvm;
+    @RegisterExtension
+    static final ProbeJvm.Copied jvm = new ProbeJvm.Copied();
 
     @BeforeAll
-    static void copyClassesAnyUserCanRead() throws Exception {
+    static void onlyAsRoot() {
         assumeTrue(Kernel.isRoot(), "the probes drop privilege from root");
-        jvm = ProbeJvm.copyClasses();
-    }
-
-    @AfterAll
-    static void removeClasses() throws IOException {
-        if (jvm != null) {
-            jvm.close();
-        }
     }
 
     @AfterEach

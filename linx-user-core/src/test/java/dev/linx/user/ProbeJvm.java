@@ -14,6 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A copy of the compiled classes any user can read, and a way to run a probe's {@code main} from them in a JVM of its
@@ -38,7 +41,7 @@ final class ProbeJvm implements AutoCloseable {
     }
 
     /** Copies the main and test classes to a world-readable temporary directory. */
-    static ProbeJvm copyClasses() throws Exception {
+    private static ProbeJvm copyClasses() throws Exception {
         Path classes = Files.createTempDirectory("linx-probe-");
         copyTree(location(UserNamespaces.class), classes.resolve("main"));
         copyTree(location(ProbeJvm.class), classes.resolve("test"));
@@ -64,6 +67,44 @@ final class ProbeJvm implements AutoCloseable {
         assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(probe.exitValue()).as("probe exit; stdout:\n" + out + "\nstderr:\n" + err).isZero();
         return out.lines().toList();
+    }
+
+    /**
+     * A copy of the classes for one test class, made before its first test and removed after its last: the build tree
+     * may sit under a directory another user cannot enter (e.g. {@code /root}).
+     *
+     * <pre>{@code
+     * @RegisterExtension
+     * static final ProbeJvm.Copied jvm = new ProbeJvm.Copied();
+     * ...
+     * jvm.run(ProbeJvm.as(65534, 65534), SomeProbe.class, "args");
+     * }</pre>
+     */
+    static final class Copied implements BeforeAllCallback, AfterAllCallback {
+
+        private ProbeJvm copy;
+        // @Nested classes call back too: the copy lives from the outermost class's start to its end.
+        private int depth;
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            if (depth++ == 0) {
+                copy = copyClasses();
+            }
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws IOException {
+            if (--depth == 0) {
+                copy.close();
+                copy = null;
+            }
+        }
+
+        /** {@link ProbeJvm#run} from the copy. */
+        List<String> run(List<String> prefix, Class<?> main, String... args) throws Exception {
+            return copy.run(prefix, main, args);
+        }
     }
 
     /** The prefix that runs a command as another host user, with no supplementary groups. */

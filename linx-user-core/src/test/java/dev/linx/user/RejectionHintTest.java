@@ -7,10 +7,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each hint against a real rejection, named by the rule it states (docs/errors.md lists them). The unprivileged rules
@@ -20,20 +19,11 @@ import org.junit.jupiter.api.Test;
 class RejectionHintTest {
 
     private static final long DEAD_PID = 9_999_999;
-    private static ProbeJvm jvm;
+    @RegisterExtension
+    static final ProbeJvm.Copied jvm = new ProbeJvm.Copied();
 
     private final UserNamespaceOperations ops = UserNamespaces.operations();
     private final List<ParkedProcess> children = new ArrayList<>();
-
-    @BeforeAll
-    static void copyClasses() throws Exception {
-        jvm = ProbeJvm.copyClasses();
-    }
-
-    @AfterAll
-    static void removeClasses() throws Exception {
-        jvm.close();
-    }
 
     @AfterEach
     void closeChildren() {

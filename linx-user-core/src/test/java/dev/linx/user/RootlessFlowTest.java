@@ -3,14 +3,12 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rootless flow proven without privilege: each scenario of {@link RootlessProbe} runs in a JVM of its own as uid
@@ -21,18 +19,8 @@ import org.junit.jupiter.api.Tag;
 class RootlessFlowTest {
 
     private static final long NOBODY = 65534;
-    private static ProbeJvm jvm;
-
-    @BeforeAll
-    static void copyClassesWhereNobodyCanReadThem() throws Exception {
-        // The build tree may sit under a directory uid 65534 cannot enter (e.g. /root).
-        jvm = ProbeJvm.copyClasses();
-    }
-
-    @AfterAll
-    static void removeClasses() throws IOException {
-        jvm.close();
-    }
+    @RegisterExtension
+    static final ProbeJvm.Copied jvm = new ProbeJvm.Copied();
 
     @Test
     void theProbeRunsWithoutPrivilege() throws Exception {

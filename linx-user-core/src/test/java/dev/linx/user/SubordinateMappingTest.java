@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Subordinate-id maps for real: an unprivileged user with ranges in /etc/subuid and /etc/subgid, created for this
@@ -17,21 +18,18 @@ class SubordinateMappingTest {
     private static final long UID = 47_110;
     private static final long SUB_START = 300_000;
     private static TestUser user;
-    private static ProbeJvm jvm;
+    @RegisterExtension
+    static final ProbeJvm.Copied jvm = new ProbeJvm.Copied();
 
     @BeforeAll
     static void createUser() throws Exception {
         assumeThat(Kernel.isRoot()).as("creating a test user needs root").isTrue();
         assumeThat(java.nio.file.Path.of("/usr/bin/newuidmap")).as("uidmap installed (.ci/run installs it)").isExecutable();
         user = TestUser.create("linx-subid-test", UID, SUB_START + ":65536");
-        jvm = ProbeJvm.copyClasses();
     }
 
     @AfterAll
     static void removeUser() throws Exception {
-        if (jvm != null) {
-            jvm.close();
-        }
         if (user != null) {
             user.close();
         }
