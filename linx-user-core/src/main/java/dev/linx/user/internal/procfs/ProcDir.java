@@ -67,17 +67,10 @@ final class ProcDir implements AutoCloseable {
         return dir;
     }
 
-    /** Writes a file of the directory in exactly one {@code write(2)} at offset 0 of a fresh descriptor. */
-    void write(String name, byte[] text) throws ErrnoException {
-        int file = openat(name, LibC.O_WRONLY | LibC.O_CLOEXEC);
-        try {
-            sys.write(file, text);
-        } finally {
-            sys.close(file);
-        }
-    }
-
-    /** {@link #write(String, byte[])} of text already in native memory. */
+    /**
+     * Writes a file of the directory, from text in native memory, in exactly one {@code write(2)} at offset 0 of a
+     * fresh descriptor.
+     */
     void write(String name, MemorySegment text) throws ErrnoException {
         int file = openat(name, LibC.O_WRONLY | LibC.O_CLOEXEC);
         try {

@@ -166,15 +166,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
         byte[] text = MapRules.checkAndRender(map, kind(operation));
         Optional<Path> helper = requiredHelper(operation);
         try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
-            if (helper.isPresent()) {
-                writeThroughHelper(target, dir, operation, helper.get(), map);
-                return;
-            }
-            try {
-                dir.write(operation.fileName(), text);
-            } catch (ErrnoException e) {
-                afterRefusal(sys, target, dir, operation, map, e);
-            }
+            writeMapFile(sys, target, dir, operation, sys.copyOf(text), map, helper);
         }
     }
 
@@ -222,7 +214,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     private record Rendered(MapSetup setup, MemorySegment uid, MemorySegment gid) {
     }
 
-    /** One map of a setup: through the helper the strategy requires, else by this process's own write. */
+    /** One map: through the helper the strategy requires, else by this process's own write. */
     private void writeMapFile(Syscalls sys, Target target, ProcDir dir, Operation operation, MemorySegment text,
             List<IdMapping> map, Optional<Path> helper) {
         if (helper.isPresent()) {

@@ -125,9 +125,14 @@ public final class Syscalls implements AutoCloseable {
      * @return the number of bytes the kernel took
      */
     public long write(int fd, byte[] data) throws ErrnoException {
+        return write(fd, copyOf(data));
+    }
+
+    /** A copy of {@code data} in this session's native memory, for the calls that take a buffer. */
+    public MemorySegment copyOf(byte[] data) {
         MemorySegment buffer = allocate(data.length, 1);
         MemorySegment.copy(data, 0, buffer, ValueLayout.JAVA_BYTE, 0, data.length);
-        return write(fd, buffer);
+        return buffer;
     }
 
     /**
