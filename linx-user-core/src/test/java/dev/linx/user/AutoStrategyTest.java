@@ -4,6 +4,8 @@ import static dev.linx.user.Expect.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.linx.user.internal.sys.Credentials;
+import dev.linx.user.internal.sys.ThreadCapabilities;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -51,7 +53,7 @@ class AutoStrategyTest {
             AtomicReference<UserNamespaceException> refused = new AtomicReference<>();
             Thread caller = Thread.ofPlatform().start(() -> {
                 auto.setUidMap(before.hostPid(), RANGE);
-                ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_SETUID);
+                ThreadCapabilities.dropEffective(Credentials.CAP_SETUID);
                 refused.set(rejection(() -> auto.setUidMap(after.hostPid(), RANGE)));
             });
             caller.join();
