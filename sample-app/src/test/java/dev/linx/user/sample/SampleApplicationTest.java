@@ -3,26 +3,25 @@ package dev.linx.user.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.MapSetup;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.servlet.client.RestTestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
 class SampleApplicationTest {
-
-    private static final JsonMapper json = JsonMapper.builder().build();
 
     private static final long MY_EUID = MapSetup.rootless().uid().getFirst().outside();
 
     private static final long MY_EGID = MapSetup.rootless().gid().getFirst().outside();
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    RestTestClient client;
 
     @Value("${server.address}")
     String address;
@@ -63,10 +62,9 @@ class SampleApplicationTest {
 
     @Test
     void servesThePage() {
-        HttpResponse<String> page = new Http(this.port).get("/");
+        String page = getText("/");
 
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<button id=\"run\"").contains("<script src=\"app.js\">");
+        assertThat(page).contains("<button id=\"run\"").contains("<script src=\"app.js\">");
     }
 
     @Test
@@ -86,10 +84,9 @@ class SampleApplicationTest {
     void prometheusShowsTheLinxUserMetersAfterAWhoami() {
         getJson("/whoami");
 
-        HttpResponse<String> scrape = new Http(this.port).get("/actuator/prometheus");
+        String scrape = getText("/actuator/prometheus");
 
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.body()).contains("linx_user_operations_seconds_count{operation=\"setup_maps\",outcome=\"success\"");
+        assertThat(scrape).contains("linx_user_operations_seconds_count{operation=\"setup_maps\",outcome=\"success\"");
     }
 
     @Test
@@ -101,8 +98,12 @@ class SampleApplicationTest {
     }
 
     private JsonNode getJson(String path) {
-        HttpResponse<String> response = new Http(this.port).get(path);
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return json.readTree(response.body());
+        return this.client.get().uri(path).exchange().expectStatus().isOk()
+            .expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+
+    private String getText(String path) {
+        return this.client.get().uri(path).exchange().expectStatus().isOk()
+            .expectBody(String.class).returnResult().getResponseBody();
     }
 }
