@@ -23,6 +23,29 @@ final class PipeStreams {
     private PipeStreams() {
     }
 
+    /** Runs the switch at exit under the stream's lock if it is free; {@code false} when a read or write holds it. */
+    private static boolean tryLocked(ReentrantLock lock, Runnable atExit) {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            atExit.run();
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** Runs the switch at exit under the stream's lock, waiting for the read or write that holds it. */
+    private static void locked(ReentrantLock lock, Runnable atExit) {
+        lock.lock();
+        try {
+            atExit.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The read end of the child's stdout or stderr. */
     static final class In extends InputStream {
 
@@ -40,25 +63,12 @@ final class PipeStreams {
          * @return {@code false} when the stream was busy: call {@link #processExited()} from a thread that may wait
          */
         boolean tryProcessExited() {
-            if (!lock.tryLock()) {
-                return false;
-            }
-            try {
-                switchToMemory();
-            } finally {
-                lock.unlock();
-            }
-            return true;
+            return tryLocked(lock, this::switchToMemory);
         }
 
         /** {@link #tryProcessExited()}, waiting for a read in progress (which the exit ends). */
         void processExited() {
-            lock.lock();
-            try {
-                switchToMemory();
-            } finally {
-                lock.unlock();
-            }
+            locked(lock, this::switchToMemory);
         }
 
         private void switchToMemory() {
@@ -146,25 +156,12 @@ final class PipeStreams {
 
         /** Releases the descriptor, unless a write holds the stream; {@code false} then. */
         boolean tryProcessExited() {
-            if (!lock.tryLock()) {
-                return false;
-            }
-            try {
-                release();
-            } finally {
-                lock.unlock();
-            }
-            return true;
+            return tryLocked(lock, this::release);
         }
 
         /** {@link #tryProcessExited()}, waiting for a write in progress (which the exit ends with an error). */
         void processExited() {
-            lock.lock();
-            try {
-                release();
-            } finally {
-                lock.unlock();
-            }
+            locked(lock, this::release);
         }
 
         private void release() {
