@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SubordinateIds mine = SubordinateIds.current();          // this process's effective user
- * mine.uids();                                             // [Range[start=100000, count=65536]]
+ * mine.uids();                                             // [100000..165535]
  * MapSetup layout = mine.rootlessSetup();                  // 0 -> my uid, 1..65536 -> 100000..165535
  * try (ParkedProcess child = ParkedProcess.start(List.of("id"), Set.of(Namespace.USER))) {
  *     UserNamespaces.operations().setupMaps(child.hostPid(), layout);   // AUTO: through newuidmap/newgidmap
@@ -145,7 +145,7 @@ public final class SubordinateIds {
      *
      * <pre>{@code
      * SubordinateIds.parse("# delegated\nalice:100000:65536\n1000:300000:10\n", "alice", 1000);
-     * // [Range[start=100000, count=65536], Range[start=300000, count=10]]
+     * // [100000..165535, 300000..300009]
      * }</pre>
      *
      * @param text the content of {@code /etc/subuid} or {@code /etc/subgid}

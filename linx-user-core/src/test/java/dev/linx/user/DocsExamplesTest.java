@@ -12,14 +12,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java examples of docs/examples.md, docs/core.md and docs/architecture.md, run as written against the real
- * kernel. The first test fails when a doc and this file drift apart: every line of every java block of those pages
- * must appear here.
+ * The Java examples of docs/examples.md, docs/core.md, docs/architecture.md, docs/host-readiness.md and
+ * docs/subordinate-ids.md, run as written against the real kernel. The first test fails when a doc and this file drift
+ * apart: every line of every java block of those pages must appear here.
  */
 class DocsExamplesTest {
 
     private static final List<Path> DOCS = List.of(Path.of("..", "docs", "examples.md"),
-            Path.of("..", "docs", "core.md"), Path.of("..", "docs", "architecture.md"));
+            Path.of("..", "docs", "core.md"), Path.of("..", "docs", "architecture.md"),
+            Path.of("..", "docs", "host-readiness.md"), Path.of("..", "docs", "subordinate-ids.md"));
     private static final Path THIS_SOURCE = Path.of("src/test/java/dev/linx/user/DocsExamplesTest.java");
 
     private final UserNamespaceOperations ops = UserNamespaces.operations();
@@ -298,6 +299,40 @@ class DocsExamplesTest {
                 }
             }
             assertThat(log.lines).singleElement().asString().startsWith("WARN user deny_setgroups failed on");
+        }
+    }
+
+    // docs/host-readiness.md
+
+    @Test
+    void hostReadinessBeforeAnythingFails() {
+        Log log = new Log();
+        HostReadiness readiness = HostReadiness.check();
+        log.info(readiness.summary());
+        // user namespaces ready: 7 ok, 0 warn, 0 fail, 2 skipped
+        for (HostReadiness.Finding f : readiness.findings()) {
+            if (f.status() != HostReadiness.Status.OK) {
+                log.warn("{} {}: {} -> {}", f.status(), f.check().key(), f.evidence(), f.fix());
+            }
+        }
+        if (!readiness.ready()) {                               // some check FAILed
+            throw new IllegalStateException(readiness.summary());
+        }
+        assertThat(log.lines.getFirst()).startsWith("INFO user namespaces ready: ");
+    }
+
+    // docs/subordinate-ids.md
+
+    @Test
+    void theSubordinateLayout() throws Exception {
+        SubordinateIds mine = SubordinateIds.current();        // this process's effective user
+        MapSetup layout = mine.rootlessSetup();                // 0 -> my uid, 1..65536 -> 100000..165535 (same for gids)
+        UserNamespaceOperations ops = UserNamespaces.operations();              // AUTO strategy
+        try (ParkedProcess child = ParkedProcess.start(List.of("id"), Set.of(Namespace.USER))) {
+            ops.setupMaps(child.hostPid(), layout);            // deny setgroups; newuidmap; newgidmap
+            Process id = child.proceed();                      // uid=0(root) gid=0(root) ...
+            assertThat(new String(id.getInputStream().readAllBytes())).startsWith("uid=0(root) gid=0(root)");
+            id.waitFor();
         }
     }
 
