@@ -4,12 +4,16 @@ import static dev.linx.user.Expect.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each hint against a real rejection, named by the rule it states (docs/errors.md lists them). The unprivileged rules
@@ -96,5 +100,42 @@ class RejectionHintTest {
         List<String> lines = jvm.run(ProbeJvm.as(65534, 65534), HintProbe.class, "write-uid-map", Long.toString(pid));
         assertThat(lines.getFirst()).startsWith("EACCES SET_UID_MAP | only the target's own user, or a process"
                 + " privileged over it, may open its map files");
+    }
+
+    @Test
+    void readingAnotherUsersProcessUnderHidepidNamesTheProcfsOption() throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        List<String> lines = jvm.run(withProcMountedAs("hidepid=1"), HintProbe.class, "read-uid-map", "1");
+        assertThat(lines.getFirst()).startsWith("EPERM READ_UID_MAP | /proc hides other users' processes");
+    }
+
+    @Test
+    void anInvisibleProcessReadsAsGone() throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        List<String> lines = jvm.run(withProcMountedAs("hidepid=2"), HintProbe.class, "read-uid-map", "1");
+        assertThat(lines.getFirst()).startsWith("ENOENT READ_UID_MAP | the target process must exist");
+    }
+
+    @Test
+    void aHelperKilledByAnInterruptSaysTheMapIsInAnUnknownState(@TempDir Path bin) throws Exception {
+        // A newuidmap that never finishes, found first on the probe's PATH.
+        Path stuck = Files.writeString(bin.resolve("newuidmap"), "#!/bin/sh\nexec sleep 60\n");
+        Files.setPosixFilePermissions(stuck, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> lines = jvm.run(List.of("env", "PATH=" + bin + ":/usr/bin:/bin"), HintProbe.class,
+                "interrupt-helper");
+        assertThat(lines).containsExactly("interrupt pending: true", "EPERM SET_UID_MAP | the helper must finish its"
+                + " single write: it was killed when the calling thread was interrupted, so whether the map was"
+                + " written is unknown; start a new child (the interrupt stays pending)");
+    }
+
+    /**
+     * Runs the probe as uid 65534 with a /proc of its own, mounted with the given options in a private mount namespace:
+     * a new procfs instance, so the host's /proc keeps its options.
+     */
+    private static List<String> withProcMountedAs(String options) {
+        List<String> prefix = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount -t proc -o " + options + " proc /proc && exec \"$@\"", "sh"));
+        prefix.addAll(ProbeJvm.as(65534, 65534));
+        return prefix;
     }
 }

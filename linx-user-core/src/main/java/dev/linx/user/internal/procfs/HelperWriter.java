@@ -71,7 +71,7 @@ final class HelperWriter {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             awaitQuietly(process);
-            return new HelperFailure(helper.toString(), -1, "interrupted while waiting for the helper");
+            return new HelperFailure(helper.toString(), -1, "was killed when the calling thread was interrupted");
         }
     }
 

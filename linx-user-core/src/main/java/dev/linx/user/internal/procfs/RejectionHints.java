@@ -48,6 +48,12 @@ final class RejectionHints {
                     : "the kernel refuses a map whose ranges overlap, whose ids are out of range, or with too many"
                             + " lines or bytes for one write: fix the map";
             case EPERM -> {
+                if (reads(operation)) {
+                    // Reads need no privilege over the namespace; only procfs's hidepid option refuses them.
+                    yield "/proc hides other users' processes (mounted with hidepid=1 or hidepid=noaccess): only the"
+                            + " target's own user, or a process with CAP_SYS_PTRACE, may read its files; run as the"
+                            + " target's user, or mount /proc with a gid= group this process is in";
+                }
                 // A state the target shows for certain comes first; the AppArmor knob only makes a rule likely.
                 String certain = stateHint(operation, dir);
                 String appArmor = certain == null ? appArmorHint(operation, procSys, self) : null;
@@ -60,12 +66,16 @@ final class RejectionHints {
 
     /** The hint for a map write {@code newuidmap}/{@code newgidmap} refused. */
     static String helperHint(Operation operation, ProcDir dir, List<IdMapping> attempted, HelperFailure failure) {
+        if (failure.exitStatus() < 0) {
+            // Killed by the library: the map may be written or not, so its state proves nothing about a rule.
+            String cause = Thread.currentThread().isInterrupted() ? "the interrupt stays pending"
+                    : "look for a stuck helper";
+            return "the helper must finish its single write: it " + failure.message() + ", so whether the map was"
+                    + " written is unknown; start a new child (" + cause + ")";
+        }
         String kind = kind(operation);
         if (written(dir, kind + "_map")) {
             return writeOnce(kind);
-        }
-        if (failure.exitStatus() < 0) {
-            return "the helper must finish its single write: it " + failure.message() + "; look for a stuck helper";
         }
         Credentials self = Credentials.current();
         SubordinateIds mine = SubordinateIds.of(self.euid());
@@ -149,9 +159,13 @@ final class RejectionHints {
                 + " created";
     }
 
+    private static boolean reads(Operation operation) {
+        return operation == Operation.READ_UID_MAP || operation == Operation.READ_GID_MAP
+                || operation == Operation.READ_SETGROUPS;
+    }
+
     private static String appArmorHint(Operation operation, Path procSys, Credentials self) {
-        if (operation == Operation.READ_UID_MAP || operation == Operation.READ_GID_MAP
-                || operation == Operation.READ_SETGROUPS || self.has(Credentials.CAP_SYS_ADMIN)) {
+        if (reads(operation) || self.has(Credentials.CAP_SYS_ADMIN)) {
             return null;
         }
         String knob;
