@@ -228,6 +228,25 @@ class ParkedProcessTest {
     }
 
     @Test
+    void aRelativeWorkloadIsFoundFromTheChildsWorkingDirectory(@TempDir Path dir) throws Exception {
+        Path program = dir.resolve("run-linx.sh");
+        Files.writeString(program, "#!/bin/sh\necho ran\n");
+        program.toFile().setExecutable(true, false);
+        try (ParkedProcess child = ParkedProcess.builder(List.of("./run-linx.sh")).directory(dir).start()) {
+            assertThat(Kernel.output(child.proceed())).isEqualTo("ran\n");
+        }
+    }
+
+    @Test
+    void aRelativeWorkloadMissingFromTheChildsWorkingDirectoryIsRefusedBeforeAnyChildExists(@TempDir Path dir) {
+        // The Maven Wrapper is an executable seen from the JVM's working directory (the module), not from the child's.
+        assertThat(Path.of("../mvnw")).isExecutable();
+        assertThatThrownBy(() -> ParkedProcess.builder(List.of("../mvnw")).directory(dir).start())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("no executable '../mvnw'");
+    }
+
+    @Test
     void theWorkingDirectoryIsTheOneAskedFor(@TempDir Path dir) throws Exception {
         try (ParkedProcess child = ParkedProcess.builder(List.of("pwd")).directory(dir).start()) {
             assertThat(Kernel.output(child.proceed()).strip()).isEqualTo(dir.toRealPath().toString());

@@ -35,9 +35,14 @@ final class Executables {
         return found;
     }
 
-    /** Checks that a workload's argv[0] names an executable, as the child's {@code exec} will look it up. */
-    static void requireWorkload(String program, String path) {
-        if (find(program, path == null ? "" : path).isEmpty()) {
+    /**
+     * Checks that a workload's argv[0] names an executable, as the child's {@code exec} will look it up: relative names
+     * and relative PATH entries from the child's working directory.
+     *
+     * @param directory the child's working directory, or {@code null} for the JVM's
+     */
+    static void requireWorkload(String program, String path, Path directory) {
+        if (find(program, path == null ? "" : path, directory == null ? Path.of("") : directory).isEmpty()) {
             throw notFound("no executable '" + program + "'" + (program.contains("/") ? "" : " on PATH " + path));
         }
     }
@@ -47,13 +52,17 @@ final class Executables {
     }
 
     private static Optional<Path> find(String program, String searchPath) {
+        return find(program, searchPath, Path.of(""));
+    }
+
+    private static Optional<Path> find(String program, String searchPath, Path workingDirectory) {
         try {
             if (program.contains("/")) {
-                Path file = Path.of(program);
+                Path file = workingDirectory.resolve(program);
                 return isExecutableFile(file) ? Optional.of(file) : Optional.empty();
             }
             for (String directory : searchPath.split(":")) {
-                Path file = Path.of(directory.isEmpty() ? "." : directory).resolve(program);
+                Path file = workingDirectory.resolve(directory).resolve(program);
                 if (isExecutableFile(file)) {
                     return Optional.of(file);
                 }

@@ -57,7 +57,7 @@ public final class ParkedChild {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
         List<String> command = HelperCommand.build(spec, marker);
         String path = spec.environment().containsKey("PATH") ? spec.environment().get("PATH") : System.getenv("PATH");
-        Executables.requireWorkload(spec.argv().getFirst(), path);
+        Executables.requireWorkload(spec.argv().getFirst(), path, spec.directory());
         SpawnedProcess process;
         try {
             process = SpawnedProcess.start(command, spec.environment(), spec.directory());
