@@ -119,6 +119,7 @@ public final class ParkedProcess implements AutoCloseable {
         private final EnumSet<Namespace> namespaces = EnumSet.of(Namespace.USER);
         private final Map<String, String> environment = new HashMap<>();
         private ParkSpec.HostIds hostIds;
+        private ParkSpec.RootInside rootInside;
         private Path directory;
         private Duration readinessTimeout = Duration.ofSeconds(30);
 
@@ -154,6 +155,12 @@ public final class ParkedProcess implements AutoCloseable {
             return this;
         }
 
+        /** For {@link UserNamespaceLauncher}: the workload takes uid and/or gid 0 inside once released. */
+        Builder rootInside(ParkSpec.RootInside rootInside) {
+            this.rootInside = rootInside;
+            return this;
+        }
+
         /** The workload's working directory (default: the JVM's). */
         public Builder directory(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -178,7 +185,7 @@ public final class ParkedProcess implements AutoCloseable {
         /** Starts the child and returns once it is parked. */
         public ParkedProcess start() {
             return new ParkedProcess(ParkedChild.park(
-                    new ParkSpec(argv, namespaces, hostIds, directory, environment, readinessTimeout)));
+                    new ParkSpec(argv, namespaces, hostIds, rootInside, directory, environment, readinessTimeout)));
         }
     }
 }

@@ -15,7 +15,9 @@ import java.util.Set;
  * its own namespace. With the {@linkplain MapSetup#rootless() rootless} default that needs no privilege at all. When
  * the JVM is privileged and the setup maps root inside to other host ids (say {@code 0 -> 1000}), the child is started
  * as those host ids before it creates its namespace, so that it is the mapped root inside rather than an unmapped
- * 65534.
+ * 65534. When the JVM may not change ids (an unprivileged JVM whose maps put root inside on a subordinate id, say),
+ * the child instead keeps its capabilities in its new namespace while parked and takes uid and gid 0 inside with
+ * {@code setpriv} once released, before the workload runs.
  *
  * <pre>{@code
  * UserNamespaceLauncher launcher =
@@ -30,6 +32,7 @@ public final class UserNamespaceLauncher {
     private final MapSetup defaults;
     private final Set<Namespace> namespaces;
     private final ParkSpec.HostIds rootIds;
+    private final ParkSpec.RootInside rootInside;
 
     /**
      * A launcher that creates a user namespace only.
@@ -51,7 +54,22 @@ public final class UserNamespaceLauncher {
         EnumSet<Namespace> all = EnumSet.of(Namespace.USER);
         all.addAll(Objects.requireNonNull(namespaces, "namespaces"));
         this.namespaces = Set.copyOf(all);
-        this.rootIds = hostIdsForRoot(defaults, Credentials.current());
+        Credentials self = Credentials.current();
+        OptionalLong rootUid = outsideOf(defaults.uid(), 0);
+        OptionalLong rootGid = outsideOf(defaults.gid(), 0);
+        boolean uidDiffers = rootUid.isPresent() && rootUid.getAsLong() != self.euid();
+        boolean gidDiffers = rootGid.isPresent() && rootGid.getAsLong() != self.egid();
+        if ((uidDiffers || gidDiffers) && self.canChangeIds()) {
+            // Cheapest: the child is started as the host ids root inside maps to, and is root there by itself.
+            this.rootIds = new ParkSpec.HostIds(rootUid.orElse(self.euid()), rootGid.orElse(self.egid()));
+            this.rootInside = null;
+        } else if (uidDiffers || gidDiffers) {
+            this.rootIds = null;
+            this.rootInside = new ParkSpec.RootInside(uidDiffers, gidDiffers);
+        } else {
+            this.rootIds = null;
+            this.rootInside = null;
+        }
     }
 
     /**
@@ -65,6 +83,7 @@ public final class UserNamespaceLauncher {
         if (rootIds != null) {
             builder.hostIdentity(rootIds.uid(), rootIds.gid());
         }
+        builder.rootInside(rootInside);
         try (ParkedProcess child = builder.start()) {
             operations.setupMaps(child.hostPid(), defaults);
             return child.proceed();
@@ -84,17 +103,6 @@ public final class UserNamespaceLauncher {
     /** The namespaces each child is started in. */
     public Set<Namespace> namespaces() {
         return namespaces;
-    }
-
-    /**
-     * The host ids the child must have for root inside to be mapped, when they differ from the JVM's and the JVM may
-     * take them; {@code null} to keep the JVM's.
-     */
-    private static ParkSpec.HostIds hostIdsForRoot(MapSetup setup, Credentials self) {
-        long uid = outsideOf(setup.uid(), 0).orElse(self.euid());
-        long gid = outsideOf(setup.gid(), 0).orElse(self.egid());
-        boolean differs = uid != self.euid() || gid != self.egid();
-        return differs && self.canChangeIds() ? new ParkSpec.HostIds(uid, gid) : null;
     }
 
     private static OptionalLong outsideOf(List<IdMapping> map, long inside) {

@@ -62,6 +62,16 @@ class SubordinateMappingTest {
     }
 
     @Test
+    void theLauncherGivesRootInsideEvenWhenRootIsASubordinateIdTheJvmCannotBecome() throws Exception {
+        // uid 0, gid 0, and root's full capability set in its namespace: every capability this kernel knows.
+        int lastCap = Integer.parseInt(java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                "/proc/sys/kernel/cap_last_cap")).getFirst().strip());
+        String allCaps = String.format("%016x", (1L << (lastCap + 1)) - 1);
+        assertThat(probe("launcher-root-on-subordinate")).contains("exit 0").containsSequence("launched 0",
+                "launched 0", "launched CapEff: " + allCaps);
+    }
+
+    @Test
     void aHelperRefusalIsTheStructuredExceptionWithExitStatusAndMessage() throws Exception {
         List<String> lines = probe("helper-beyond-range");
         assertThat(lines).contains("errno EPERM SET_UID_MAP");

@@ -23,6 +23,7 @@ public final class SubordinateProbe {
             case "layout" -> layout();
             case "park" -> park();
             case "launcher" -> launcher();
+            case "launcher-root-on-subordinate" -> launcherRootOnSubordinate();
             case "helper-beyond-range" -> beyondRange(MappingStrategy.HELPER);
             case "direct-range" -> beyondRange(MappingStrategy.DIRECT);
             case "setgroups" -> setgroups(SetgroupsPolicy.parse(args[1]));
@@ -36,6 +37,21 @@ public final class SubordinateProbe {
         UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(),
                 SubordinateIds.current().rootlessSetup());
         Process workload = launcher.start(List.of("sh", "-c", "id -u; cat /proc/self/uid_map"));
+        String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("exit " + workload.waitFor());
+        out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));
+    }
+
+    /**
+     * A launcher whose maps put root inside on the first subordinate id and leave the user's own ids unmapped: this
+     * JVM cannot start the child as that id, so the child must take uid and gid 0 inside after the checkpoint.
+     */
+    private static void launcherRootOnSubordinate() throws Exception {
+        SubordinateIds mine = SubordinateIds.current();
+        List<IdMapping> uids = List.of(IdMapping.of(0, mine.uids().getFirst().start(), 65_536));
+        List<IdMapping> gids = List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536));
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.of(uids, gids));
+        Process workload = launcher.start(List.of("sh", "-c", "id -u; id -g; grep CapEff /proc/self/status"));
         String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println("exit " + workload.waitFor());
         out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The command line of the small external step that creates the namespaces and parks: util-linux {@code unshare}
- * (optionally behind {@code setpriv} for another host identity) running {@code /bin/sh} with a three-step script.
+ * (optionally behind {@code setpriv} for another host identity) running {@code /bin/sh} with a three-step script
+ * (optionally exec'ing the workload through {@code setpriv}, to take root inside).
  *
  * <p>The JVM cannot create the user namespace itself: the kernel refuses {@code unshare(CLONE_NEWUSER)} in a
  * multithreaded process. The script runs inside the new namespaces and
@@ -50,6 +51,9 @@ final class HelperCommand {
                 command.add(flag(namespace));
             }
         }
+        if (spec.rootInside() != null) {
+            command.add("--keep-caps");
+        }
         if (spec.namespaces().contains(Namespace.PID)) {
             // The first child in a PID namespace must be forked; kill it if unshare dies, so no parked child is
             // ever orphaned.
@@ -61,6 +65,18 @@ final class HelperCommand {
         command.add("-c");
         command.add(SCRIPT);
         command.add(marker);
+        if (spec.rootInside() != null) {
+            // Runs after the checkpoint, when the maps exist: the ids it takes must be mapped by then.
+            command.add(Executables.requireHelper("setpriv"));
+            if (spec.rootInside().uid()) {
+                command.add("--reuid=0");
+            }
+            if (spec.rootInside().gid()) {
+                command.add("--regid=0");
+            }
+            command.add("--keep-groups");
+            command.add("--");
+        }
         command.addAll(spec.argv());
         return command;
     }

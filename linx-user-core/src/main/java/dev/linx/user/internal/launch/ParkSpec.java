@@ -14,12 +14,13 @@ import java.util.Set;
  * @param argv the workload's command line; argv[0] is looked up on the PATH
  * @param namespaces the namespaces to create; {@link Namespace#USER} is always among them
  * @param hostIds the host uid/gid to start the child as, or {@code null} to keep the JVM's
+ * @param rootInside the ids the workload takes inside once released, or {@code null} to keep those its host ids map to
  * @param directory the working directory, or {@code null} for the JVM's
  * @param environment variables added to (or replacing those of) the JVM's environment
  * @param readinessTimeout how long to wait for the child to reach the checkpoint
  */
-public record ParkSpec(List<String> argv, Set<Namespace> namespaces, HostIds hostIds, Path directory,
-        Map<String, String> environment, Duration readinessTimeout) {
+public record ParkSpec(List<String> argv, Set<Namespace> namespaces, HostIds hostIds, RootInside rootInside,
+        Path directory, Map<String, String> environment, Duration readinessTimeout) {
 
     /** Copies and completes the spec. */
     public ParkSpec {
@@ -37,5 +38,17 @@ public record ParkSpec(List<String> argv, Set<Namespace> namespaces, HostIds hos
      * @param gid the host gid
      */
     public record HostIds(long uid, long gid) {
+    }
+
+    /**
+     * Root inside for a child whose host ids the maps do not make root, and that cannot be started as the ones they
+     * do: between the checkpoint and the workload, the child switches to uid 0 and/or gid 0 inside. It keeps the
+     * capabilities it has in its new user namespace across the park ({@code unshare --keep-caps}); once the maps are
+     * written, {@code setpriv} uses them to take the ids, and the workload then runs as root inside.
+     *
+     * @param uid whether to switch to uid 0 inside
+     * @param gid whether to switch to gid 0 inside
+     */
+    public record RootInside(boolean uid, boolean gid) {
     }
 }
