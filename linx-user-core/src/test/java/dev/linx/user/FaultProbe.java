@@ -1,8 +1,13 @@
 package dev.linx.user;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Faults that need a JVM of their own inside a wrapping namespace, run by {@link FaultsTest}: a missing helper
@@ -14,8 +19,12 @@ public final class FaultProbe {
     private FaultProbe() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Runnable park = () -> ParkedProcess.start(List.of("true"), Set.of()).close();
+        if (args[0].equals("descriptors")) {
+            descriptorsRunOut(park);
+            return;
+        }
         Runnable fault = switch (args[0]) {
             case "park", "used-up" -> park;
             case "park-as-other" -> () -> ParkedProcess.builder(List.of("true")).hostIdentity(1, 1).start().close();
@@ -36,6 +45,43 @@ public final class FaultProbe {
                 holder.close();
             }
         }
+    }
+
+    /**
+     * Parks with the descriptor table full but for 0 to 15 free entries, so that each step of starting a child (its
+     * pipes, its pidfd, the pinned /proc directory) runs out in turn. Prints each distinct outcome (the message and its
+ * cause's, numbers as N), then what was left.
+     */
+    private static void descriptorsRunOut(Runnable park) throws IOException {
+        describe(park);
+        Leaks.Snapshot before = Leaks.take();
+        Set<String> outcomes = new TreeSet<>();
+        for (int free = 0; free <= 15; free++) {
+            List<FileChannel> fillers = new ArrayList<>();
+            try {
+                while (true) {
+                    fillers.add(FileChannel.open(Path.of("/dev/null")));
+                }
+            } catch (IOException full) {
+                // EMFILE: the table is full.
+            }
+            for (int i = 0; i < free; i++) {
+                fillers.removeLast().close();
+            }
+            try {
+                park.run();
+                outcomes.add("no failure");
+            } catch (UncheckedIOException e) {
+                outcomes.add((e.getMessage() + " <- " + e.getCause().getMessage()).replaceAll("[0-9]+", "N"));
+            } finally {
+                for (FileChannel filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
+        outcomes.forEach(System.out::println);
+        String left = Leaks.leftSince(before);
+        System.out.println("left: " + (left.isEmpty() ? "nothing" : left));
     }
 
     private static String describe(Runnable fault) {

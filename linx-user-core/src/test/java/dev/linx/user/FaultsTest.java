@@ -158,6 +158,19 @@ class FaultsTest {
         assertThat(lines.get(1)).isEqualTo("left: nothing");
     }
 
+    @Test
+    void runningOutOfDescriptorsAtAnyStepOfAStartLeavesNothingBehind() throws Exception {
+        // A table of 256 entries, so that filling it is quick; the JVM needs far fewer.
+        try (ProbeJvm jvm = ProbeJvm.inPlace()) {
+            List<String> lines = jvm.run(List.of("prlimit", "--nofile=256:256", "--"), FaultProbe.class, "descriptors");
+            assertThat(lines).as("each step ran out in turn, the child's pidfd among them, until a start succeeded")
+                    .anySatisfy(line -> assertThat(line).contains("could not create the pipes"))
+                    .anySatisfy(line -> assertThat(line).contains("<- pidfd_open of child N failed with errno N"))
+                    .contains("no failure");
+            assertThat(lines.getLast()).isEqualTo("left: nothing");
+        }
+    }
+
     /**
      * Runs {@link FaultProbe} in a JVM of its own inside a wrapping user and mount namespace (root inside, the
      * caller outside), after {@code setup} ran there: the fault never touches the host's own settings.

@@ -42,6 +42,8 @@ public final class LibC {
     public static final int SIGTERM = 15;
     /** {@code POLLIN}. */
     public static final short POLLIN = 0x1;
+    /** {@code P_PID} for {@code waitid(2)}. */
+    static final int P_PID = 1;
     /** {@code P_PIDFD} for {@code waitid(2)}. */
     static final int P_PIDFD = 3;
     /** {@code WNOHANG}. */
@@ -154,6 +156,7 @@ public final class LibC {
         static final MethodHandle PIPE2;
         static final MethodHandle POLL;
         static final MethodHandle WAITID;
+        static final MethodHandle KILL;
         static final MethodHandle PIDFD_OPEN;
         static final MethodHandle EPOLL_CREATE1;
         static final MethodHandle EPOLL_CTL;
@@ -184,6 +187,8 @@ public final class LibC {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
             WAITID = linker.downcallHandle(libc.findOrThrow("waitid"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+            KILL = linker.downcallHandle(libc.findOrThrow("kill"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
             PIDFD_OPEN = linker.downcallHandle(libc.findOrThrow("syscall"),
                     FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
                     errno, Linker.Option.firstVariadicArg(1));

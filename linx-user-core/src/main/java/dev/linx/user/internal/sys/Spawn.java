@@ -84,8 +84,16 @@ public final class Spawn {
                 try {
                     pidfd = sys.pidfdOpen(pid);
                 } catch (ErrnoException e) {
-                    // Cannot happen for our own unreaped child on Linux 5.3 and later.
-                    throw new IOException("pidfd_open of child " + pid + " failed with errno " + e.errno());
+                    // EMFILE/ENFILE: no descriptor left. Without a pidfd nothing would ever reap the child: kill and
+                    // reap it by pid, which cannot name another process while the child is unreaped.
+                    IOException failure = new IOException("pidfd_open of child " + pid + " failed with errno "
+                            + e.errno());
+                    try {
+                        sys.killAndReapChild(pid);
+                    } catch (ErrnoException reapFailure) {
+                        failure.addSuppressed(reapFailure);
+                    }
+                    throw failure;
                 }
                 // Keep only what the parent needs: the raw stdout read end for readiness.
                 for (int i = 0; i < opened; i++) {

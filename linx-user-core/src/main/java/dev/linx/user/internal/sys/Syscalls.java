@@ -293,6 +293,34 @@ public final class Syscalls implements AutoCloseable {
         return info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_CODE) == LibC.CLD_EXITED ? status : 0x80 + status;
     }
 
+    /**
+     * Kills a child of this process by pid and waits for it ({@code kill(SIGKILL)}, then a blocking
+     * {@code waitid(P_PID, WEXITED)}, {@code EINTR} retried): for a child no pidfd could be opened for. A child not yet
+     * reaped keeps its pid, so the pid names it and no other process until this call reaps it.
+     */
+    public void killAndReapChild(long pid) throws ErrnoException {
+        int result;
+        try {
+            result = (int) LibC.Launch.KILL.invokeExact(capture, (int) pid, LibC.SIGKILL);
+        } catch (Throwable t) {
+            throw linkageFailure("kill", t);
+        }
+        if (result < 0) {
+            throw failure("kill");
+        }
+        MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8);
+        do {
+            try {
+                result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PID, (int) pid, info, LibC.WEXITED);
+            } catch (Throwable t) {
+                throw linkageFailure("waitid", t);
+            }
+        } while (result < 0 && errno() == LibC.EINTR);
+        if (result < 0) {
+            throw failure("waitid");
+        }
+    }
+
     /** {@code epoll_create1(EPOLL_CLOEXEC)}. */
     public int epollCreate() throws ErrnoException {
         int fd;
