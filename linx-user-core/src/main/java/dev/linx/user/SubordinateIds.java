@@ -59,7 +59,8 @@ public final class SubordinateIds {
          *         past 4294967295
          */
         public Range {
-            if (start < 0 || start > IdMapping.MAX_ID || count < 1 || start + count > IdMapping.MAX_ID + 1) {
+            // Subtracting, not adding: a count near Long.MAX_VALUE would overflow the sum and pass.
+            if (start < 0 || start > IdMapping.MAX_ID || count < 1 || count > IdMapping.ID_LIMIT - start) {
                 throw new InvalidMappingException(InvalidMappingException.Reason.BAD_ENTRY,
                         "bad subordinate range: start " + start + ", count " + count);
             }

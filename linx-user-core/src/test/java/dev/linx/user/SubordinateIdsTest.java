@@ -61,6 +61,12 @@ class SubordinateIdsTest {
     }
 
     @Test
+    void aCountSoLargeThatTheEndWouldOverflowALongIsRefused() {
+        assertThat(invalid(() -> new Range(100000, Long.MAX_VALUE - 50_000))).isEqualTo(Reason.BAD_ENTRY);
+        assertThat(SubordinateIds.parse("alice:100000:9223372036854775000\n", "alice", 1000)).isEmpty();
+    }
+
+    @Test
     void theFilesAreReadAndAMissingOneGrantsNothing(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("subuid"), "alice:100000:65536\n");
         SubordinateIds ids = SubordinateIds.read("alice", 1000, 1001, dir.resolve("subuid"), dir.resolve("missing"));
