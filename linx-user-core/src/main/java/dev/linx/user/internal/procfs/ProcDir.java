@@ -74,7 +74,12 @@ final class ProcDir implements AutoCloseable {
     void write(String name, MemorySegment text) throws ErrnoException {
         int file = openat(name, LibC.O_WRONLY | LibC.O_CLOEXEC);
         try {
-            sys.write(file, text);
+            long written = sys.write(file, text);
+            if (written != text.byteSize()) {
+                // map_write and proc_setgroups_write take the whole text or fail; a retry would be a second write.
+                throw new IllegalStateException("the kernel took " + written + " of the " + text.byteSize()
+                        + " bytes written to " + name + ": a map must go in one write");
+            }
         } finally {
             sys.close(file);
         }
