@@ -29,7 +29,14 @@ import java.util.Objects;
  */
 public record HostReadiness(List<Finding> findings) {
 
-    /** What is checked. */
+    /**
+     * What is checked, in the order of the report; {@link #key()} is the name used in logs and JSON.
+     *
+     * <pre>{@code
+     * HostReadiness.Finding helper = HostReadiness.check().finding(HostReadiness.Check.NEWUIDMAP);
+     * helper.check().key();   // "newuidmap"
+     * }</pre>
+     */
     public enum Check {
         /** The kernel has user namespaces: {@code /proc/self/ns/user} exists. */
         USER_NAMESPACES,
@@ -61,7 +68,17 @@ public record HostReadiness(List<Finding> findings) {
         }
     }
 
-    /** How a check came out. */
+    /**
+     * How a check came out; only {@link #FAIL} makes the host not {@linkplain HostReadiness#ready() ready}.
+     *
+     * <pre>{@code
+     * for (HostReadiness.Finding f : HostReadiness.check().findings()) {
+     *     if (f.status() == HostReadiness.Status.FAIL) {
+     *         System.err.println(f.check().key() + ": " + f.fix());
+     *     }
+     * }
+     * }</pre>
+     */
     public enum Status {
         /** Nothing to do. */
         OK,

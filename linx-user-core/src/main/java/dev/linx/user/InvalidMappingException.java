@@ -19,7 +19,20 @@ public final class InvalidMappingException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Why the input was refused. */
+    /**
+     * Why the input was refused: one constant per rule, stable for a {@code switch}.
+     *
+     * <pre>{@code
+     * try {
+     *     ops.setupMaps(pid, setup);
+     * } catch (InvalidMappingException e) {
+     *     switch (e.reason()) {
+     *         case OVERLAPPING_RANGES, TOO_MANY_EXTENTS, MAP_TOO_LONG -> log.warn("rework the map: {}", e.getMessage());
+     *         default -> throw e;
+     *     }
+     * }
+     * }</pre>
+     */
     public enum Reason {
         /** A map with no entry at all. */
         EMPTY_MAP,
