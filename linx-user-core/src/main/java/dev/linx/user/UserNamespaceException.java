@@ -46,7 +46,7 @@ public final class UserNamespaceException extends RuntimeException {
      * }</pre>
      *
      * @param program the helper's path, e.g. {@code /usr/bin/newuidmap}
-     * @param exitStatus its exit status, or -1 when it had to be killed
+     * @param exitStatus its exit status, not 0 (a helper the library had to kill is an {@code UncheckedIOException})
      * @param message what it wrote on stderr, lines joined with {@code "; "}, at most 4096 characters
      */
     public record HelperFailure(String program, int exitStatus, String message) implements java.io.Serializable {

@@ -10,6 +10,10 @@ import java.util.List;
  * {@code write(2)} at offset 0, after the whole input has been validated. A caller mistake is an
  * {@link InvalidMappingException} and nothing is written; a kernel rejection is a {@link UserNamespaceException} with
  * the exact {@code errno}. Get the default implementation from {@link UserNamespaces#operations()}; it is thread-safe.
+ * A map written through {@code newuidmap}/{@code newgidmap} ({@link MappingStrategy}) can also end in an
+ * {@link java.io.UncheckedIOException}: the helper could not be started, or the library had to kill it (it did not
+ * finish within 30 s, or the calling thread was interrupted: an {@link java.io.InterruptedIOException}, the interrupt
+ * kept). Whether a killed helper wrote the map is unknown; start a new child.
  *
  * <pre>{@code
  * UserNamespaceOperations ops = UserNamespaces.operations();

@@ -30,6 +30,7 @@ public final class FaultProbe {
             case "park-as-other" -> () -> ParkedProcess.builder(List.of("true")).hostIdentity(1, 1).start().close();
             case "launch" -> () -> new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless())
                     .start(List.of("true"));
+            case "interrupt-helper" -> FaultProbe::interruptedHelperWrite;
             default -> throw new IllegalArgumentException(args[0]);
         };
         // "used-up": one parked child takes the only user namespace the limit allows, for the whole run.
@@ -43,6 +44,34 @@ public final class FaultProbe {
         } finally {
             if (holder != null) {
                 holder.close();
+            }
+        }
+    }
+
+    /**
+     * A map write through the helper strategy, interrupted half a second in: the newuidmap on the PATH this probe is
+     * given never finishes. Prints whether the interrupt stayed pending, then clears it so that the child is reaped.
+     */
+    private static void interruptedHelperWrite() {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of())) {
+            Thread caller = Thread.currentThread();
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(500);
+                    caller.interrupt();
+                } catch (InterruptedException e) {
+                    // Not interrupted itself.
+                }
+            });
+            try {
+                UserNamespaces.operations(MappingStrategy.HELPER).setUidMap(child.hostPid(), MapSetup.rootless().uid());
+            } finally {
+                System.out.println("interrupt pending: " + Thread.interrupted());
+                try {
+                    interrupter.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
             }
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults around the checkpoint: each gives a documented, structured error and leaves no process, zombie, file
@@ -156,6 +159,21 @@ class FaultsTest {
                         + " (exit status 1): ")
                 .doesNotContain("UserNamespaceLimitException");
         assertThat(lines.get(1)).isEqualTo("left: nothing");
+    }
+
+    @Test
+    void aMapHelperKilledByAnInterruptIsAnInterruptedIoExceptionWithTheInterruptKept(@TempDir Path bin)
+            throws Exception {
+        // A newuidmap that never finishes, found first on the probe's PATH.
+        Path stuck = Files.writeString(bin.resolve("newuidmap"), "#!/bin/sh\nexec sleep 60\n");
+        Files.setPosixFilePermissions(stuck, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (ProbeJvm jvm = ProbeJvm.inPlace()) {
+            List<String> lines = jvm.run(List.of("env", "PATH=" + bin + ":/usr/bin:/bin"), FaultProbe.class,
+                    "interrupt-helper");
+            assertThat(lines).endsWith("interrupt pending: true", "UncheckedIOException InterruptedIOException"
+                    + " | waiting for " + stuck + " was interrupted: it was killed, and"
+                    + " whether it wrote the map is unknown; start a new child", "left: nothing");
+        }
     }
 
     @Test

@@ -22,7 +22,6 @@ public final class HintProbe {
                 case "map-unmapped" -> onParkedChild(pid -> ops.setUidMap(pid, List.of(IdMapping.of(0, 1000, 1))));
                 case "write-uid-map" -> ops.setUidMap(Long.parseLong(args[1]), List.of(IdMapping.of(0, 65534, 1)));
                 case "read-uid-map" -> ops.readUidMap(Long.parseLong(args[1]));
-                case "interrupt-helper" -> onParkedChild(HintProbe::interruptedHelperWrite);
                 default -> throw new IllegalArgumentException(args[0]);
             }
             result = "accepted";
@@ -30,32 +29,6 @@ public final class HintProbe {
             result = e.errno() + " " + e.operation() + " | " + e.hint().orElse("");
         }
         System.out.println(result);
-    }
-
-    /**
-     * A map write through the helper strategy, interrupted half a second in: the helper on the PATH this probe is
-     * given never finishes. Prints whether the interrupt stayed pending, then clears it so that the child is reaped.
-     */
-    private static void interruptedHelperWrite(long pid) {
-        Thread caller = Thread.currentThread();
-        Thread interrupter = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(500);
-                caller.interrupt();
-            } catch (InterruptedException e) {
-                // Not interrupted itself.
-            }
-        });
-        try {
-            UserNamespaces.operations(MappingStrategy.HELPER).setUidMap(pid, MapSetup.rootless().uid());
-        } finally {
-            System.out.println("interrupt pending: " + Thread.interrupted());
-            try {
-                interrupter.join();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     private static void onParkedChild(java.util.function.LongConsumer write) {

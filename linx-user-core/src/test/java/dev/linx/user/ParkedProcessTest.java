@@ -238,12 +238,22 @@ class ParkedProcessTest {
     }
 
     @Test
-    void aRelativeWorkloadMissingFromTheChildsWorkingDirectoryIsRefusedBeforeAnyChildExists(@TempDir Path dir) {
-        // The Maven Wrapper is an executable seen from the JVM's working directory (the module), not from the child's.
-        assertThat(Path.of("../mvnw")).isExecutable();
-        assertThatThrownBy(() -> ParkedProcess.builder(List.of("../mvnw")).directory(dir).start())
+    void aRelativeWorkloadMissingFromTheChildsWorkingDirectoryIsRefusedBeforeAnyChildExists(@TempDir Path dir)
+            throws Exception {
+        // /usr/bin/true, relative to the JVM's working directory; from a child's directory deeper than that, the same
+        // ../ steps stop short of the root and name nothing.
+        Path jvmDirectory = Path.of("").toAbsolutePath();
+        String viaJvmDirectory = jvmDirectory.relativize(Path.of("/usr/bin/true")).toString();
+        assertThat(jvmDirectory.resolve(viaJvmDirectory)).isExecutable();
+        Path deeper = dir;
+        for (int i = 0; i < jvmDirectory.getNameCount(); i++) {
+            deeper = deeper.resolve("d" + i);
+        }
+        Files.createDirectories(deeper);
+        ParkedProcess.Builder builder = ParkedProcess.builder(List.of(viaJvmDirectory)).directory(deeper);
+        assertThatThrownBy(builder::start)
                 .isInstanceOf(UncheckedIOException.class)
-                .hasMessage("no executable '../mvnw'");
+                .hasMessage("no executable '" + viaJvmDirectory + "'");
     }
 
     @Test

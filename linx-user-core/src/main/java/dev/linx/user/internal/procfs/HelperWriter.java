@@ -5,6 +5,7 @@ import dev.linx.user.UserNamespaceException.HelperFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,7 +32,9 @@ final class HelperWriter {
      * Runs the helper and waits for it.
      *
      * @return {@code null} when it succeeded, otherwise how it failed
-     * @throws UncheckedIOException when the helper cannot be started at all
+     * @throws UncheckedIOException when the helper cannot be started at all, or had to be killed (it did not finish
+     *         in time, or the calling thread was interrupted: an {@link InterruptedIOException}, the interrupt kept);
+     *         a killed helper is no refusal, and whether it wrote the map is unknown
      */
     static HelperFailure write(Path helper, long pid, List<IdMapping> map) {
         List<String> command = new ArrayList<>();
@@ -62,7 +65,8 @@ final class HelperWriter {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 awaitQuietly(process);
-                return new HelperFailure(helper.toString(), -1, "did not finish within " + TIMEOUT_SECONDS + "s");
+                String message = killed(helper, "did not finish within " + TIMEOUT_SECONDS + " s");
+                throw new UncheckedIOException(message, new IOException(message));
             }
             int status = process.exitValue();
             return status == 0 ? null : new HelperFailure(helper.toString(), status, message(stderr));
@@ -71,8 +75,14 @@ final class HelperWriter {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             awaitQuietly(process);
-            return new HelperFailure(helper.toString(), -1, "was killed when the calling thread was interrupted");
+            String message = killed(helper, "was interrupted");
+            throw new UncheckedIOException(message, new InterruptedIOException(message));
         }
+    }
+
+    private static String killed(Path helper, String why) {
+        return "waiting for " + helper + " " + why + ": it was killed, and whether it wrote the map is unknown;"
+                + " start a new child";
     }
 
     /** What the helper said, once it has exited and closed stderr. */

@@ -66,13 +66,6 @@ final class RejectionHints {
 
     /** The hint for a map write {@code newuidmap}/{@code newgidmap} refused. */
     static String helperHint(Operation operation, ProcDir dir, List<IdMapping> attempted, HelperFailure failure) {
-        if (failure.exitStatus() < 0) {
-            // Killed by the library: the map may be written or not, so its state proves nothing about a rule.
-            String cause = Thread.currentThread().isInterrupted() ? "the interrupt stays pending"
-                    : "look for a stuck helper";
-            return "the helper must finish its single write: it " + failure.message() + ", so whether the map was"
-                    + " written is unknown; start a new child (" + cause + ")";
-        }
         String kind = kind(operation);
         if (written(dir, kind + "_map")) {
             return writeOnce(kind);
