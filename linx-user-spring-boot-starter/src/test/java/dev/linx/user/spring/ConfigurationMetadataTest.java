@@ -25,7 +25,7 @@ class ConfigurationMetadataTest {
         }
         assertThat(names).containsExactlyInAnyOrder("linx.user.enabled", "linx.user.uid-map", "linx.user.gid-map",
                 "linx.user.setgroups", "linx.user.namespaces", "linx.user.layout", "linx.user.strategy",
-                "management.health.userns.enabled");
+                "management.health.userns.enabled", "management.health.userns.probe-interval");
     }
 
     @Test
@@ -36,6 +36,7 @@ class ConfigurationMetadataTest {
         assertThat(defaultOf("linx.user.layout").asString()).isEqualTo("rootless");
         assertThat(defaultOf("linx.user.strategy").asString()).isEqualTo("auto");
         assertThat(defaultOf("management.health.userns.enabled").asBoolean()).isTrue();
+        assertThat(defaultOf("management.health.userns.probe-interval").asString()).isEqualTo("10s");
     }
 
     @Test

@@ -2,18 +2,22 @@ package dev.linx.user.spring.actuate;
 
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import java.time.Duration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures the {@code userns} health contributor when Spring Boot's health support is present; switch it off
- * with {@code management.health.userns.enabled=false}.
+ * with {@code management.health.userns.enabled=false}, and choose how long a probe's result is reused with
+ * {@code management.health.userns.probe-interval} (10 s by default).
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
@@ -28,7 +32,11 @@ public final class UserNamespaceHealthContributorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "usernsHealthIndicator")
-    UserNamespaceHealthIndicator usernsHealthIndicator(UserNamespaceLauncher launcher) {
-        return new UserNamespaceHealthIndicator(launcher);
+    UserNamespaceHealthIndicator usernsHealthIndicator(UserNamespaceLauncher launcher, Environment environment) {
+        // One key bound where it is used, as the enabled switch is read by its condition: no properties bean.
+        Duration probeInterval = Binder.get(environment)
+            .bind("management.health.userns.probe-interval", Duration.class)
+            .orElse(UserNamespaceHealthIndicator.DEFAULT_PROBE_INTERVAL);
+        return new UserNamespaceHealthIndicator(launcher, probeInterval);
     }
 }

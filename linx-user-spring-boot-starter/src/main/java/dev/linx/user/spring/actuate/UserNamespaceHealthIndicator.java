@@ -4,28 +4,44 @@ import dev.linx.user.HostReadiness;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.util.Assert;
 
 /**
  * The {@code userns} health contributor: UP when the host is ready for user namespaces and the launcher can really
  * start a workload in a fresh one with its default maps; DOWN with the failed readiness findings, or the failed step,
  * errno and likely cause, otherwise.
  *
- * <p>Each check reads the {@link HostReadiness} report and, when the host is ready, starts {@code true} through the
- * launcher (a few milliseconds). Responses can be cached with {@code management.endpoint.health.cache.time-to-live}.
+ * <p>A check reads the {@link HostReadiness} report and, when the host is ready, starts {@code true} through the
+ * launcher (a few milliseconds). Both are taken together and their result is reused for the probe interval
+ * ({@code management.health.userns.probe-interval}, 10 s by default): {@code /actuator/health} is open to anonymous
+ * callers by default, and they must not be able to create processes and namespaces at request rate. At most one
+ * check runs at a time; a caller that arrives during one gets the previous result, except before the first result,
+ * which every caller waits for.
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
- * {"status":"UP","details":{"probe":"true","exitCode":0}}
+ * {"status":"UP","details":{"readiness":"user namespaces ready: 7 ok, 0 warn, 0 fail, 2 skipped","probe":"true","exitCode":0}}
  * }</pre>
  */
-public final class UserNamespaceHealthIndicator extends AbstractHealthIndicator {
+public final class UserNamespaceHealthIndicator implements HealthIndicator {
+
+    /** How long a result is reused unless told otherwise. */
+    static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(10);
+
+    private static final Log logger = LogFactory.getLog(UserNamespaceHealthIndicator.class);
 
     private static final List<String> PROBE = List.of("true");
 
@@ -35,23 +51,97 @@ public final class UserNamespaceHealthIndicator extends AbstractHealthIndicator 
 
     private final Supplier<HostReadiness> readiness;
 
+    private final Duration probeInterval;
+
+    private final LongSupplier nanoTime;
+
+    private final ReentrantLock checking = new ReentrantLock();
+
+    private volatile @Nullable Result last;
+
     /** @param launcher the launcher whose defaults the probe writes */
     public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher) {
-        this(launcher, HostReadiness::check);
+        this(launcher, DEFAULT_PROBE_INTERVAL);
     }
 
     /**
      * @param launcher the launcher whose defaults the probe writes
-     * @param readiness the host readiness report, taken on each check
+     * @param probeInterval how long a check's result is reused; zero checks at every call
+     */
+    public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Duration probeInterval) {
+        this(launcher, HostReadiness::check, probeInterval, System::nanoTime);
+    }
+
+    /**
+     * @param launcher the launcher whose defaults the probe writes
+     * @param readiness the host readiness report, taken with each probe
      */
     public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Supplier<HostReadiness> readiness) {
-        super("User namespace health check failed");
+        this(launcher, readiness, DEFAULT_PROBE_INTERVAL, System::nanoTime);
+    }
+
+    UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Supplier<HostReadiness> readiness,
+            Duration probeInterval, LongSupplier nanoTime) {
+        Assert.isTrue(!probeInterval.isNegative(), "probeInterval must not be negative");
         this.launcher = launcher;
         this.readiness = readiness;
+        this.probeInterval = probeInterval;
+        this.nanoTime = nanoTime;
+    }
+
+    /** How long a check's result is reused. */
+    Duration probeInterval() {
+        return this.probeInterval;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) throws Exception {
+    public Health health() {
+        Result previous = this.last;
+        if (previous != null && isFresh(previous)) {
+            return previous.health();
+        }
+        if (previous == null) {
+            this.checking.lock();
+        }
+        else if (!this.checking.tryLock()) {
+            return previous.health();
+        }
+        try {
+            Result current = this.last;
+            if (current != null && isFresh(current)) {
+                return current.health();
+            }
+            Health health = check();
+            this.last = new Result(health, this.nanoTime.getAsLong());
+            return health;
+        }
+        catch (InterruptedException ex) {
+            // The caller was interrupted, not the host at fault: nothing worth reusing.
+            Thread.currentThread().interrupt();
+            return Health.down().withDetail("error", "interrupted while waiting for the probe").build();
+        }
+        finally {
+            this.checking.unlock();
+        }
+    }
+
+    private boolean isFresh(Result result) {
+        return this.nanoTime.getAsLong() - result.takenAt() < this.probeInterval.toNanos();
+    }
+
+    private Health check() throws InterruptedException {
+        Health.Builder builder = new Health.Builder();
+        try {
+            check(builder);
+        }
+        catch (RuntimeException ex) {
+            logger.warn("User namespace health check failed", ex);
+            builder.down(ex);
+        }
+        return builder.build();
+    }
+
+    private void check(Health.Builder builder) throws InterruptedException {
         HostReadiness report = this.readiness.get();
         builder.withDetail("readiness", report.summary());
         if (!report.ready()) {
@@ -80,12 +170,22 @@ public final class UserNamespaceHealthIndicator extends AbstractHealthIndicator 
             builder.down().withDetail("error", ex.getMessage());
             return;
         }
-        if (!probe.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            probe.destroyForcibly().waitFor();
-            builder.down().withDetail("error", "the probe did not exit within " + PROBE_TIMEOUT_SECONDS + " s");
-            return;
+        try {
+            if (!probe.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                probe.destroyForcibly().waitFor();
+                builder.down().withDetail("error", "the probe did not exit within " + PROBE_TIMEOUT_SECONDS + " s");
+                return;
+            }
+        }
+        catch (InterruptedException ex) {
+            probe.destroyForcibly();
+            throw ex;
         }
         int exitCode = probe.exitValue();
         builder.status(exitCode == 0 ? Status.UP : Status.DOWN).withDetail("exitCode", exitCode);
+    }
+
+    /** A check's result and when it was taken, in {@link System#nanoTime()} terms. */
+    private record Result(Health health, long takenAt) {
     }
 }

@@ -3,6 +3,7 @@ package dev.linx.user.spring.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,6 +22,19 @@ class UserNamespaceHealthContributorAutoConfigurationTest {
     void registersTheUsernsHealthIndicator() {
         this.runner.run(context -> assertThat(context).hasSingleBean(UserNamespaceHealthIndicator.class)
             .hasBean("usernsHealthIndicator"));
+    }
+
+    @Test
+    void reusesAProbesResultForTenSecondsByDefault() {
+        this.runner.run(context -> assertThat(context.getBean(UserNamespaceHealthIndicator.class).probeInterval())
+            .isEqualTo(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void theProbeIntervalIsConfigurable() {
+        this.runner.withPropertyValues("management.health.userns.probe-interval=1m")
+            .run(context -> assertThat(context.getBean(UserNamespaceHealthIndicator.class).probeInterval())
+                .isEqualTo(Duration.ofMinutes(1)));
     }
 
     @Test

@@ -11,7 +11,18 @@ import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
+import dev.linx.user.spring.ForwardingOperations;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 
@@ -62,53 +73,173 @@ class UserNamespaceHealthIndicatorTest {
         assertThat(health.getDetails()).containsEntry("readiness", HostReadiness.check().summary());
     }
 
+    @Test
+    void aCheckWithinTheProbeIntervalReusesTheLastResult() {
+        CountingOperations operations = new CountingOperations();
+        AtomicLong now = new AtomicLong();
+        UserNamespaceHealthIndicator indicator = indicator(operations, () -> now.get());
+
+        Health first = indicator.health();
+        now.addAndGet(Duration.ofSeconds(9).toNanos());
+        Health second = indicator.health();
+
+        assertThat(operations.probes.get()).isEqualTo(1);
+        assertThat(second).isSameAs(first);
+    }
+
+    @Test
+    void aCheckAfterTheProbeIntervalProbesAgain() {
+        CountingOperations operations = new CountingOperations();
+        AtomicLong now = new AtomicLong();
+        UserNamespaceHealthIndicator indicator = indicator(operations, () -> now.get());
+
+        indicator.health();
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        indicator.health();
+
+        assertThat(operations.probes.get()).isEqualTo(2);
+    }
+
+    @Test
+    void theReadinessReportIsReusedWithTheProbe() {
+        AtomicInteger reports = new AtomicInteger();
+        UserNamespaceHealthIndicator indicator = new UserNamespaceHealthIndicator(
+                new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless()), () -> {
+                    reports.incrementAndGet();
+                    return HostReadiness.check();
+                });
+
+        indicator.health();
+        indicator.health();
+
+        assertThat(reports.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aZeroProbeIntervalChecksAtEveryCall() {
+        CountingOperations operations = new CountingOperations();
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(operations, MapSetup.rootless());
+        UserNamespaceHealthIndicator indicator = new UserNamespaceHealthIndicator(launcher, Duration.ZERO);
+
+        indicator.health();
+        indicator.health();
+
+        assertThat(operations.probes.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aCallerArrivingDuringAProbeGetsThePreviousResult() throws Exception {
+        CountingOperations operations = new CountingOperations();
+        AtomicLong now = new AtomicLong();
+        UserNamespaceHealthIndicator indicator = indicator(operations, () -> now.get());
+        Health previous = indicator.health();
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        try (ExecutorService executor = Executors.newSingleThreadExecutor()) {
+            try {
+                operations.hold();
+                Future<Health> probing = executor.submit(() -> indicator.health());
+                operations.awaitHeld();
+
+                assertThat(indicator.health()).isSameAs(previous);
+                assertThat(probing).isNotDone();
+            }
+            finally {
+                operations.release();
+            }
+        }
+        assertThat(operations.probes.get()).isEqualTo(2);
+    }
+
+    @Test
+    void callersBeforeTheFirstResultWaitForIt() throws Exception {
+        CountingOperations operations = new CountingOperations();
+        UserNamespaceHealthIndicator indicator = indicator(operations, System::nanoTime);
+        Future<Health> first;
+        Future<Health> waiting;
+        try (ExecutorService executor = Executors.newFixedThreadPool(2)) {
+            try {
+                operations.hold();
+                first = executor.submit(() -> indicator.health());
+                operations.awaitHeld();
+                waiting = executor.submit(() -> indicator.health());
+
+                Thread.sleep(200);
+                assertThat(waiting).isNotDone();
+            }
+            finally {
+                operations.release();
+            }
+        }
+        assertThat(waiting.get()).isSameAs(first.get());
+        assertThat(operations.probes.get()).isEqualTo(1);
+    }
+
+    private static UserNamespaceHealthIndicator indicator(UserNamespaceOperations operations, LongSupplier nanoTime) {
+        return new UserNamespaceHealthIndicator(new UserNamespaceLauncher(operations, MapSetup.rootless()),
+                HostReadiness::check, Duration.ofSeconds(10), nanoTime);
+    }
+
+    /**
+     * Real operations that count the probes (each launch sets up the maps once) and, when told to, hold a probe in
+     * its setup until released.
+     */
+    static final class CountingOperations extends ForwardingOperations {
+
+        final AtomicInteger probes = new AtomicInteger();
+
+        private volatile @Nullable CountDownLatch held;
+
+        private final CountDownLatch entered = new CountDownLatch(1);
+
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        CountingOperations() {
+            super(UserNamespaces.operations());
+        }
+
+        void hold() {
+            this.held = this.released;
+        }
+
+        void awaitHeld() throws InterruptedException {
+            assertThat(this.entered.await(10, TimeUnit.SECONDS)).as("a probe reached its setup").isTrue();
+        }
+
+        void release() {
+            this.released.countDown();
+        }
+
+        @Override
+        public void setupMaps(long pid, MapSetup setup) {
+            this.probes.incrementAndGet();
+            CountDownLatch latch = this.held;
+            if (latch != null) {
+                this.entered.countDown();
+                try {
+                    latch.await(10, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.setupMaps(pid, setup);
+        }
+    }
+
     /**
      * A misbehaving operations bean that writes the uid map itself before the real setup: the kernel then refuses
      * the second uid_map write (write-once) with a real EPERM.
      */
-    static final class WritesUidMapTwice implements UserNamespaceOperations {
+    static final class WritesUidMapTwice extends ForwardingOperations {
 
-        private final UserNamespaceOperations real = UserNamespaces.operations();
+        WritesUidMapTwice() {
+            super(UserNamespaces.operations());
+        }
 
         @Override
         public void setupMaps(long pid, MapSetup setup) {
-            this.real.setUidMap(pid, List.of(IdMapping.of(0, 0, 1)));
-            this.real.setupMaps(pid, setup);
-        }
-
-        @Override
-        public boolean isSupported() {
-            return this.real.isSupported();
-        }
-
-        @Override
-        public List<IdMapping> readUidMap(long pid) {
-            return this.real.readUidMap(pid);
-        }
-
-        @Override
-        public List<IdMapping> readGidMap(long pid) {
-            return this.real.readGidMap(pid);
-        }
-
-        @Override
-        public dev.linx.user.SetgroupsState readSetgroups(long pid) {
-            return this.real.readSetgroups(pid);
-        }
-
-        @Override
-        public void setUidMap(long pid, List<IdMapping> map) {
-            this.real.setUidMap(pid, map);
-        }
-
-        @Override
-        public void setGidMap(long pid, List<IdMapping> map) {
-            this.real.setGidMap(pid, map);
-        }
-
-        @Override
-        public void denySetgroups(long pid) {
-            this.real.denySetgroups(pid);
+            setUidMap(pid, List.of(IdMapping.of(0, 0, 1)));
+            super.setupMaps(pid, setup);
         }
     }
 }
