@@ -4,16 +4,12 @@ import dev.linx.user.IdMapping;
 import dev.linx.user.InvalidMappingException;
 import dev.linx.user.MapSetup;
 import dev.linx.user.SetgroupsState;
-import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceOperations;
-import io.micrometer.core.instrument.Counter;
+import dev.linx.user.spring.metrics.UserNamespaceOperationsMeter.Verb;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decorates {@link UserNamespaceOperations} with two meters, whatever implementation sits behind it:
@@ -24,7 +20,8 @@ import java.util.function.Supplier;
  * and {@code outcome} ({@code success}, {@code rejected}, {@code invalid} or {@code error}).</li>
  * </ul>
  * Caller mistakes ({@link InvalidMappingException}) are timed as {@code invalid} but are not rejections. No tag ever
- * carries a pid or another unbounded value: the tag values come from enums.
+ * carries a pid or another unbounded value: the tag values come from enums. Only the outermost measured call on a
+ * thread records: metered operations that delegate to other metered operations count a rejection once.
  *
  * <pre>{@code
  * UserNamespaceOperations ops = new MeteredUserNamespaceOperations(UserNamespaces.operations(), registry);
@@ -32,13 +29,9 @@ import java.util.function.Supplier;
  */
 public final class MeteredUserNamespaceOperations implements UserNamespaceOperations {
 
-    static final String REJECTIONS = "linx.user.rejections";
-
-    static final String OPERATIONS = "linx.user.operations";
-
     private final UserNamespaceOperations delegate;
 
-    private final Supplier<MeterRegistry> registry;
+    private final UserNamespaceOperationsMeter meter;
 
     /**
      * @param delegate the operations to measure
@@ -52,9 +45,13 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
      * With the registry looked up at each call (the supplier caches it), so that wrapping a bean does not create the
      * registry early; a supplier that gives {@code null} leaves the calls unmeasured.
      */
-    MeteredUserNamespaceOperations(UserNamespaceOperations delegate, Supplier<MeterRegistry> registry) {
+    MeteredUserNamespaceOperations(UserNamespaceOperations delegate, Supplier<@Nullable MeterRegistry> registry) {
+        this(delegate, new UserNamespaceOperationsMeter(registry));
+    }
+
+    MeteredUserNamespaceOperations(UserNamespaceOperations delegate, UserNamespaceOperationsMeter meter) {
         this.delegate = delegate;
-        this.registry = registry;
+        this.meter = meter;
     }
 
     /** The decorated operations. */
@@ -140,62 +137,18 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
     }
 
     private void measureVoid(Verb verb, Runnable call) {
-        measure(verb, () -> {
+        this.meter.measure(verb, () -> {
             call.run();
             return null;
         });
     }
 
     private <T> T measure(Verb verb, Supplier<T> call) {
-        MeterRegistry registry = this.registry.get();
-        if (registry == null) {
-            return call.get();
-        }
-        long start = System.nanoTime();
-        Outcome outcome = Outcome.ERROR;
-        try {
-            T result = call.get();
-            outcome = Outcome.SUCCESS;
-            return result;
-        }
-        catch (UserNamespaceException ex) {
-            outcome = Outcome.REJECTED;
-            Counter.builder(REJECTIONS)
-                .description("Kernel rejections of linx-user operations")
-                .tags(Tags.of("operation", ex.operation().label(), "errno", ex.errno().name().toLowerCase(Locale.ROOT)))
-                .register(registry)
-                .increment();
-            throw ex;
-        }
-        catch (InvalidMappingException ex) {
-            outcome = Outcome.INVALID;
-            throw ex;
-        }
-        finally {
-            Timer.builder(OPERATIONS)
-                .description("Calls of linx-user operations")
-                .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
-                .register(registry)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return this.meter.measure(verb, call::get);
     }
 
     @Override
     public String toString() {
         return "MeteredUserNamespaceOperations[" + this.delegate + "]";
-    }
-
-    /** The verbs, as {@code operation} tag values of the timer. */
-    private enum Verb {
-        READ_UID_MAP, READ_GID_MAP, READ_SETGROUPS, SET_UID_MAP, SET_GID_MAP, DENY_SETGROUPS, SETUP_MAPS;
-
-        final String tag = name().toLowerCase(Locale.ROOT);
-    }
-
-    /** How a call ended, as {@code outcome} tag values. */
-    private enum Outcome {
-        SUCCESS, REJECTED, INVALID, ERROR;
-
-        final String tag = name().toLowerCase(Locale.ROOT);
     }
 }

@@ -11,6 +11,8 @@ import dev.linx.user.ParkedProcess;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.UserNamespaces;
+import dev.linx.user.spring.ForwardingOperations;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import dev.linx.user.spring.UserOperationsConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,9 +20,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 class UserNamespaceMetricsAutoConfigurationTest {
 
@@ -123,6 +129,24 @@ class UserNamespaceMetricsAutoConfigurationTest {
     }
 
     @Test
+    void aRejectionThroughAnOperationsBeanThatDecoratesAnotherIsCountedAndTimedOnce() {
+        this.runner.withUserConfiguration(DecoratingOperationsConfiguration.class).run(context -> {
+            UserNamespaceOperations decorating = context.getBean(UserNamespaceOperations.class);
+            assertThat(((MeteredUserNamespaceOperations) decorating).delegate()).isInstanceOf(Decorating.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+            provokeAUidMapRejection(decorating);
+
+            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "rejected")
+                .timer().count()).isEqualTo(1);
+            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "success")
+                .timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void manyRejectionsForManyPidsKeepTheMetersBoundedByOperationsAndErrnos() {
         this.runner.run(context -> {
             UserNamespaceOperations operations = context.getBean(UserNamespaceOperations.class);
@@ -190,9 +214,43 @@ class UserNamespaceMetricsAutoConfigurationTest {
                 .isNotInstanceOf(MeteredUserNamespaceOperations.class));
     }
 
+    /** Maps a fresh child's uids, then writes its uid_map again: the kernel refuses the second write (EPERM). */
+    private static void provokeAUidMapRejection(UserNamespaceOperations operations) {
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            operations.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1)));
+
+            assertThatExceptionOfType(UserNamespaceException.class)
+                .isThrownBy(() -> operations.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1))));
+        }
+    }
+
     /** A pid above every live one: nobody has it right now. */
     static long unusedPid() {
         long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
         return highest + 100_000;
+    }
+
+    /** Operations that add something of their own around other operations: auditing, say. */
+    static final class Decorating extends ForwardingOperations {
+
+        Decorating(UserNamespaceOperations delegate) {
+            super(delegate);
+        }
+    }
+
+    /** The application's operations, and a decorator over them that the application injects: both are beans. */
+    @Configuration(proxyBeanMethods = false)
+    static class DecoratingOperationsConfiguration {
+
+        @Bean
+        UserNamespaceOperations plainOperations() {
+            return UserNamespaces.operations();
+        }
+
+        @Bean
+        @Primary
+        UserNamespaceOperations decoratingOperations(@Qualifier("plainOperations") UserNamespaceOperations plain) {
+            return new Decorating(plain);
+        }
     }
 }

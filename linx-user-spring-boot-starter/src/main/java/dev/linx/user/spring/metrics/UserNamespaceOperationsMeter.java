@@ -1,0 +1,115 @@
+package dev.linx.user.spring.metrics;
+
+import dev.linx.user.InvalidMappingException;
+import dev.linx.user.UserNamespaceException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Times one call of an operation and counts the kernel's rejection of it, for {@link MeteredUserNamespaceOperations}.
+ *
+ * <p>Only the outermost measured call on a thread records. When one measured operations bean delegates to another
+ * (a decorator over the auto-configured bean, both metered), the one refusal the kernel made is counted once, and the
+ * timer shows the call the application made rather than each layer it went through.
+ */
+final class UserNamespaceOperationsMeter {
+
+    static final String REJECTIONS = "linx.user.rejections";
+
+    static final String OPERATIONS = "linx.user.operations";
+
+    private static final ThreadLocal<Boolean> measuring = new ThreadLocal<>();
+
+    private final Supplier<@Nullable MeterRegistry> registry;
+
+    /** @param registry where the meters go, looked up at each call; {@code null} leaves the call unmeasured */
+    UserNamespaceOperationsMeter(Supplier<@Nullable MeterRegistry> registry) {
+        this.registry = registry;
+    }
+
+    <T, E extends Throwable> T measure(Verb verb, Call<T, E> call) throws E {
+        if (measuring.get() != null) {
+            return call.call();
+        }
+        MeterRegistry registry = this.registry.get();
+        if (registry == null) {
+            return call.call();
+        }
+        measuring.set(Boolean.TRUE);
+        long start = System.nanoTime();
+        Outcome outcome = Outcome.ERROR;
+        try {
+            T result = call.call();
+            outcome = Outcome.SUCCESS;
+            return result;
+        }
+        catch (UserNamespaceException ex) {
+            outcome = Outcome.REJECTED;
+            Counter.builder(REJECTIONS)
+                .description("Kernel rejections of linx-user operations")
+                .tags(Tags.of("operation", ex.operation().label(), "errno", ex.errno().name().toLowerCase(Locale.ROOT)))
+                .register(registry)
+                .increment();
+            throw ex;
+        }
+        catch (InvalidMappingException ex) {
+            outcome = Outcome.INVALID;
+            throw ex;
+        }
+        finally {
+            measuring.remove();
+            Timer.builder(OPERATIONS)
+                .description("Calls of linx-user operations")
+                .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
+                .register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A measured call. */
+    @FunctionalInterface
+    interface Call<T, E extends Throwable> {
+
+        T call() throws E;
+    }
+
+    /** The measured verbs of {@link dev.linx.user.UserNamespaceOperations}, as {@code operation} tag values. */
+    enum Verb {
+
+        READ_UID_MAP("readUidMap"), READ_GID_MAP("readGidMap"), READ_SETGROUPS("readSetgroups"),
+        SET_UID_MAP("setUidMap"), SET_GID_MAP("setGidMap"), DENY_SETGROUPS("denySetgroups"),
+        SETUP_MAPS("setupMaps");
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+
+        private final String methodName;
+
+        Verb(String methodName) {
+            this.methodName = methodName;
+        }
+
+        /** The verb of an operations method, whichever overload; {@code null} for one that is not measured. */
+        static @Nullable Verb ofMethod(String methodName) {
+            for (Verb verb : values()) {
+                if (verb.methodName.equals(methodName)) {
+                    return verb;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** How a call ended, as {@code outcome} tag values. */
+    private enum Outcome {
+
+        SUCCESS, REJECTED, INVALID, ERROR;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+}
