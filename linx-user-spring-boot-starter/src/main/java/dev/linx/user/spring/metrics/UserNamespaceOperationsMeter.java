@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Times one call of an operation and counts the kernel's rejection of it, for {@link MeteredUserNamespaceOperations}.
+ * Times one call of an operation and counts the kernel's rejection of it: the measuring shared by
+ * {@link MeteredUserNamespaceOperations} and the class-based proxies of {@link UserNamespaceOperationsMetricsPostProcessor}.
  *
  * <p>Only the outermost measured call on a thread records. When one measured operations bean delegates to another
  * (a decorator over the auto-configured bean, both metered), the one refusal the kernel made is counted once, and the
@@ -72,7 +73,7 @@ final class UserNamespaceOperationsMeter {
         }
     }
 
-    /** A measured call. */
+    /** A measured call: an operation, or a proxied method invocation that may throw anything. */
     @FunctionalInterface
     interface Call<T, E extends Throwable> {
 

@@ -129,6 +129,35 @@ class UserNamespaceMetricsAutoConfigurationTest {
     }
 
     @Test
+    void anOperationsBeanDeclaredAsItsOwnClassIsMeteredAndStillInjectableAsThatClass() {
+        this.runner.withUserConfiguration(OwnClassOperationsConfiguration.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            OwnClassOperations operations = context.getBean(OwnClassOperations.class);
+            assertThat(context.getBean(OwnClassOperationsUser.class).operations).isSameAs(operations);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+            provokeAUidMapRejection(operations);
+
+            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "rejected")
+                .timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void anOperationsBeanDeclaredAsItsOwnFinalClassIsLeftUnmeasured() {
+        this.runner.withBean(FinalOperations.class, FinalOperations::new).run(context -> {
+            FinalOperations operations = context.getBean(FinalOperations.class);
+            assertThat(operations).isExactlyInstanceOf(FinalOperations.class);
+
+            provokeAUidMapRejection(operations);
+
+            assertThat(context.getBean(MeterRegistry.class).getMeters()).isEmpty();
+        });
+    }
+
+    @Test
     void aRejectionThroughAnOperationsBeanThatDecoratesAnotherIsCountedAndTimedOnce() {
         this.runner.withUserConfiguration(DecoratingOperationsConfiguration.class).run(context -> {
             UserNamespaceOperations decorating = context.getBean(UserNamespaceOperations.class);
@@ -228,6 +257,46 @@ class UserNamespaceMetricsAutoConfigurationTest {
     static long unusedPid() {
         long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
         return highest + 100_000;
+    }
+
+    /** An application's operations class, declared and injected as itself. */
+    static class OwnClassOperations extends ForwardingOperations {
+
+        OwnClassOperations() {
+            super(UserNamespaces.operations());
+        }
+    }
+
+    /** Needs the operations bean as the application declared it. */
+    static final class OwnClassOperationsUser {
+
+        final OwnClassOperations operations;
+
+        OwnClassOperationsUser(OwnClassOperations operations) {
+            this.operations = operations;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnClassOperationsConfiguration {
+
+        @Bean
+        OwnClassOperations ownClassOperations() {
+            return new OwnClassOperations();
+        }
+
+        @Bean
+        OwnClassOperationsUser ownClassOperationsUser(OwnClassOperations operations) {
+            return new OwnClassOperationsUser(operations);
+        }
+    }
+
+    /** An operations class no proxy can subclass. */
+    static final class FinalOperations extends ForwardingOperations {
+
+        FinalOperations() {
+            super(UserNamespaces.operations());
+        }
     }
 
     /** Operations that add something of their own around other operations: auditing, say. */
