@@ -93,13 +93,30 @@ class UserNamespaceMetricsAutoConfigurationTest {
     }
 
     @Test
-    void rejectionsThroughTheLauncherAreCounted() {
+    void aLaunchIsTimedAsSetupMapsAndASuccessfulOneCountsNoRejection() {
         this.runner.withPropertyValues("linx.user.setgroups=skip").run(context -> {
             // Root may skip setgroups and still write gid_map: this run must succeed and count nothing.
             context.getBean(UserNamespaceLauncher.class).start(List.of("true")).waitFor();
             assertThat(context.getBean(MeterRegistry.class).find("linx.user.rejections").counters()).isEmpty();
             assertThat(context.getBean(MeterRegistry.class).get("linx.user.operations")
                 .tags("operation", "setup_maps", "outcome", "success").timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aLaunchTheKernelRefusesIsCountedUnderTheRefusedStepAndTimedAsARejectedSetup() {
+        this.runner.withBean(UserNamespaceOperations.class, WritesUidMapFirst::new).run(context -> {
+            UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+            // The launcher kills and reaps the child before it rethrows.
+            assertThatExceptionOfType(UserNamespaceException.class).isThrownBy(() -> launcher.start(List.of("true")));
+
+            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.find("linx.user.rejections").counters()).hasSize(1);
+            assertThat(registry.get("linx.user.operations").tags("operation", "setup_maps", "outcome", "rejected")
+                .timer().count()).isEqualTo(1);
         });
     }
 
@@ -257,6 +274,23 @@ class UserNamespaceMetricsAutoConfigurationTest {
     static long unusedPid() {
         long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
         return highest + 100_000;
+    }
+
+    /**
+     * A misbehaving operations bean that writes the uid map before the real setup, which then meets the kernel's
+     * write-once rule.
+     */
+    static final class WritesUidMapFirst extends ForwardingOperations {
+
+        WritesUidMapFirst() {
+            super(UserNamespaces.operations());
+        }
+
+        @Override
+        public void setupMaps(long pid, MapSetup setup) {
+            setUidMap(pid, List.of(IdMapping.of(0, 0, 1)));
+            super.setupMaps(pid, setup);
+        }
     }
 
     /** An application's operations class, declared and injected as itself. */
