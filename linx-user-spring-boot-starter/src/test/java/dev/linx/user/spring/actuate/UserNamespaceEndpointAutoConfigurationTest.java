@@ -3,8 +3,10 @@ package dev.linx.user.spring.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.MapSetup;
+import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import dev.linx.user.spring.UserOperationsConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,9 +41,12 @@ class UserNamespaceEndpointAutoConfigurationTest {
     }
 
     @Test
-    void backsOffWhenDisabled() {
+    void backsOffWhenDisabledEvenWithTheApplicationsOwnOperations() {
+        // The core auto-configuration backs off too: the application's own bean keeps the other conditions met.
         this.runner.withPropertyValues("management.endpoints.web.exposure.include=userns", "linx.user.enabled=false")
-            .run(context -> assertThat(context).doesNotHaveBean(UserNamespaceEndpoint.class));
+            .withUserConfiguration(UserOperationsConfiguration.class)
+            .run(context -> assertThat(context).hasSingleBean(UserNamespaceOperations.class)
+                .doesNotHaveBean(UserNamespaceEndpoint.class));
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.linx.user.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linx.user.MapSetup;
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -50,9 +53,13 @@ class UserNamespaceHealthContributorAutoConfigurationTest {
     }
 
     @Test
-    void backsOffWhenLinxUserIsDisabled() {
+    void backsOffWhenLinxUserIsDisabledEvenWithTheApplicationsOwnLauncher() {
+        // The core auto-configuration backs off too: the application's own bean keeps the other conditions met.
         this.runner.withPropertyValues("linx.user.enabled=false")
-            .run(context -> assertThat(context).doesNotHaveBean(UserNamespaceHealthIndicator.class));
+            .withBean(UserNamespaceLauncher.class,
+                    () -> new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless()))
+            .run(context -> assertThat(context).hasSingleBean(UserNamespaceLauncher.class)
+                .doesNotHaveBean(UserNamespaceHealthIndicator.class));
     }
 
     @Test
