@@ -23,7 +23,10 @@ import org.springframework.context.annotation.Bean;
  * }</pre>
  */
 @AutoConfiguration(after = UserNamespaceAutoConfiguration.class)
-@ConditionalOnClass(Endpoint.class)
+// The endpoint condition lives in spring-boot-actuator-autoconfigure, which an application may lack while it has
+// spring-boot-actuator: guarded, this class is filtered out before that annotation is ever read.
+@ConditionalOnClass(value = Endpoint.class,
+        name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
 @ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
 @ConditionalOnAvailableEndpoint(UserNamespaceEndpoint.class)
 @ConditionalOnBean(UserNamespaceOperations.class)

@@ -24,6 +24,7 @@ import org.springframework.core.env.Environment;
  * }</pre>
  */
 @AutoConfiguration(after = UserNamespaceAutoConfiguration.class)
+// HealthIndicator and @ConditionalOnEnabledHealthIndicator ship in the same jar (spring-boot-health): one guard is enough.
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
 @ConditionalOnEnabledHealthIndicator("userns")

@@ -8,6 +8,7 @@ import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import dev.linx.user.spring.UserOperationsConfiguration;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -52,6 +53,16 @@ class UserNamespaceEndpointAutoConfigurationTest {
     @Test
     void aContextWithoutActuatorStillStarts() {
         this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+            .withPropertyValues("management.endpoints.web.exposure.include=userns")
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context).doesNotHaveBean(UserNamespaceEndpoint.class);
+            });
+    }
+
+    @Test
+    void aContextWithActuatorButWithoutItsAutoConfigurationStillStartsWithoutTheEndpoint() {
+        this.runner.withClassLoader(new FilteredClassLoader(ConditionalOnAvailableEndpoint.class))
             .withPropertyValues("management.endpoints.web.exposure.include=userns")
             .run(context -> {
                 assertThat(context).hasNotFailed();
