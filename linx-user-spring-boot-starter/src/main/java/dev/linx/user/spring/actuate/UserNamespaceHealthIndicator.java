@@ -33,7 +33,7 @@ import org.springframework.util.Assert;
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
- * {"status":"UP","details":{"readiness":"user namespaces ready: 7 ok, 0 warn, 0 fail, 2 skipped","probe":"true","exitCode":0}}
+ * {"details":{"readiness":"user namespaces ready: 7 ok, 0 warn, 0 fail, 2 skipped","probe":"true","exitCode":0},"status":"UP"}
  * }</pre>
  */
 public final class UserNamespaceHealthIndicator implements HealthIndicator {
