@@ -29,9 +29,9 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * Measures every {@link UserNamespaceOperations} bean, the auto-configured one or the application's own, so that each
  * kernel rejection is counted once whoever calls the bean. A bean declared as {@code UserNamespaceOperations} is put
- * behind {@link MeteredUserNamespaceOperations}; one declared as its own type (say {@code @Bean MyOperations}), which
+ * behind {@link MeteredUserNamespaceOperations}; one declared as any other type (say {@code @Bean MyOperations}), which
  * the application may inject as that type, gets a class-based proxy with the same meters instead, or, when its class
- * is final, is left unmeasured (logged at debug level).
+ * cannot be subclassed, is left unmeasured (logged at debug level).
  *
  * <p>A bean is measured when the context defines a {@link MeterRegistry}; the registry itself is looked up at the
  * first call, so that measuring does not create the registry, and everything it binds, early in start-up. When that
