@@ -6,12 +6,12 @@ import dev.linx.user.HostReadiness;
 import dev.linx.user.HostReadiness.Check;
 import dev.linx.user.HostReadiness.Finding;
 import dev.linx.user.HostReadiness.Status;
-import dev.linx.user.IdMapping;
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.ForwardingOperations;
+import dev.linx.user.spring.WritesUidMapFirst;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +40,7 @@ class UserNamespaceHealthIndicatorTest {
 
     @Test
     void downWithTheFailedStepAndErrnoWhenTheKernelRejectsTheMaps() {
-        UserNamespaceLauncher launcher = new UserNamespaceLauncher(new WritesUidMapTwice(), MapSetup.rootless());
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(new WritesUidMapFirst(), MapSetup.rootless());
 
         Health health = new UserNamespaceHealthIndicator(launcher).health(true);
 
@@ -222,23 +222,6 @@ class UserNamespaceHealthIndicatorTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            super.setupMaps(pid, setup);
-        }
-    }
-
-    /**
-     * A misbehaving operations bean that writes the uid map itself before the real setup: the kernel then refuses
-     * the second uid_map write (write-once) with a real EPERM.
-     */
-    static final class WritesUidMapTwice extends ForwardingOperations {
-
-        WritesUidMapTwice() {
-            super(UserNamespaces.operations());
-        }
-
-        @Override
-        public void setupMaps(long pid, MapSetup setup) {
-            setUidMap(pid, List.of(IdMapping.of(0, 0, 1)));
             super.setupMaps(pid, setup);
         }
     }

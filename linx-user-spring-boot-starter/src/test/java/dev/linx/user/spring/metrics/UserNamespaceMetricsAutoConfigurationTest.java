@@ -15,6 +15,7 @@ import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.ForwardingOperations;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import dev.linx.user.spring.UserOperationsConfiguration;
+import dev.linx.user.spring.WritesUidMapFirst;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -276,22 +277,6 @@ class UserNamespaceMetricsAutoConfigurationTest {
         return highest + 100_000;
     }
 
-    /**
-     * A misbehaving operations bean that writes the uid map before the real setup, which then meets the kernel's
-     * write-once rule.
-     */
-    static final class WritesUidMapFirst extends ForwardingOperations {
-
-        WritesUidMapFirst() {
-            super(UserNamespaces.operations());
-        }
-
-        @Override
-        public void setupMaps(long pid, MapSetup setup) {
-            setUidMap(pid, List.of(IdMapping.of(0, 0, 1)));
-            super.setupMaps(pid, setup);
-        }
-    }
 
     /** An application's operations class, declared and injected as itself. */
     static class OwnClassOperations extends ForwardingOperations {
