@@ -63,7 +63,9 @@ public final class UserNamespaceLauncher {
             // Cheapest: the child is started as the host ids root inside maps to, and is root there by itself.
             this.rootIds = new ParkSpec.HostIds(rootUid.orElse(self.euid()), rootGid.orElse(self.egid()));
             this.rootInside = null;
-        } else if (uidDiffers || gidDiffers) {
+        } else if (rootUid.isPresent() && (uidDiffers || gidDiffers)) {
+            // Only towards uid 0: the capabilities kept across the park are root's anyway once the workload is uid 0,
+            // but a workload left unmapped must not inherit them as ambient ones.
             this.rootIds = null;
             this.rootInside = new ParkSpec.RootInside(uidDiffers, gidDiffers);
         } else {

@@ -63,12 +63,20 @@ class SubordinateMappingTest {
 
     @Test
     void theLauncherGivesRootInsideEvenWhenRootIsASubordinateIdTheJvmCannotBecome() throws Exception {
-        // uid 0, gid 0, and root's full capability set in its namespace: every capability this kernel knows.
+        // uid 0, gid 0, and root's full capability set in its namespace (every capability this kernel knows), with no
+        // inheritable or ambient capability left from the switch: as a child that was root from the start.
         int lastCap = Integer.parseInt(java.nio.file.Files.readAllLines(java.nio.file.Path.of(
                 "/proc/sys/kernel/cap_last_cap")).getFirst().strip());
         String allCaps = String.format("%016x", (1L << (lastCap + 1)) - 1);
         assertThat(probe("launcher-root-on-subordinate")).contains("exit 0").containsSequence("launched 0",
-                "launched 0", "launched CapEff: " + allCaps);
+                "launched 0", "launched CapInh: 0000000000000000", "launched CapEff: " + allCaps,
+                "launched CapAmb: 0000000000000000");
+    }
+
+    @Test
+    void aLauncherWhoseMapsLeaveRootUnmappedGivesItsWorkloadNoCapability() throws Exception {
+        assertThat(probe("launcher-without-root-inside")).contains("exit 0").containsSequence("launched 1",
+                "launched CapEff: 0000000000000000", "launched CapAmb: 0000000000000000");
     }
 
     @Test

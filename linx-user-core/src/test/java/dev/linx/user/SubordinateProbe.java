@@ -24,6 +24,7 @@ public final class SubordinateProbe {
             case "park" -> park();
             case "launcher" -> launcher();
             case "launcher-root-on-subordinate" -> launcherRootOnSubordinate();
+            case "launcher-without-root-inside" -> launcherWithoutRootInside();
             case "helper-beyond-range" -> beyondRange(MappingStrategy.HELPER);
             case "direct-range" -> beyondRange(MappingStrategy.DIRECT);
             case "setgroups" -> setgroups(SetgroupsPolicy.parse(args[1]));
@@ -51,7 +52,22 @@ public final class SubordinateProbe {
         List<IdMapping> uids = List.of(IdMapping.of(0, mine.uids().getFirst().start(), 65_536));
         List<IdMapping> gids = List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536));
         UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.of(uids, gids));
-        Process workload = launcher.start(List.of("sh", "-c", "id -u; id -g; grep CapEff /proc/self/status"));
+        Process workload = launcher.start(List.of("sh", "-c", "id -u; id -g; grep -E 'Cap(Inh|Eff|Amb)' /proc/self/status"));
+        String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("exit " + workload.waitFor());
+        out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));
+    }
+
+    /**
+     * A launcher whose uid map leaves inside 0 unmapped (the user's own uid is inside 1) while its gid map puts gid 0 on
+     * a subordinate id: no root to switch to, so the workload keeps what its host ids give it, no capability.
+     */
+    private static void launcherWithoutRootInside() throws Exception {
+        SubordinateIds mine = SubordinateIds.current();
+        List<IdMapping> uids = List.of(IdMapping.of(1, mine.uid(), 1));
+        List<IdMapping> gids = List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536));
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.of(uids, gids));
+        Process workload = launcher.start(List.of("sh", "-c", "id -u; grep -E 'Cap(Eff|Amb)' /proc/self/status"));
         String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println("exit " + workload.waitFor());
         out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));

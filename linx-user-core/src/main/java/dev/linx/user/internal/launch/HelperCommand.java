@@ -75,6 +75,10 @@ final class HelperCommand {
                 command.add("--regid=0");
             }
             command.add("--keep-groups");
+            // The kept capabilities served only for the switch: the workload starts with root's sets inside, as a
+            // child that was root from the start would, and no inheritable or ambient ones.
+            command.add("--inh-caps=-all");
+            command.add("--ambient-caps=-all");
             command.add("--");
         }
         command.addAll(spec.argv());
