@@ -13,11 +13,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Times one call of an operation and counts the kernel's rejection of it: the measuring shared by
- * {@link MeteredUserNamespaceOperations} and the class-based proxies of {@link UserNamespaceOperationsMetricsPostProcessor}.
+ * {@link MeteredUserNamespaceOperations} and the class-based proxies of
+ * {@link UserNamespaceOperationsMetricsPostProcessor}.
  *
- * <p>Only the outermost measured call on a thread records. When one measured operations bean delegates to another
- * (a decorator over the auto-configured bean, both metered), the one refusal the kernel made is counted once, and the
- * timer shows the call the application made rather than each layer it went through.
+ * <p>When one measured operations bean delegates to another (a decorator over the auto-configured bean, both
+ * metered), the timer records only the outermost call on the thread, the call the application made rather than each
+ * layer it went through; and each rejection is counted once, by the innermost layer it passes through, so that it is
+ * counted even when an outer layer catches it (a fallback) and not again when the same exception passes the outer
+ * layers.
  */
 final class UserNamespaceOperationsMeter {
 
@@ -25,7 +28,11 @@ final class UserNamespaceOperationsMeter {
 
     static final String OPERATIONS = "linx.user.operations";
 
+    /** Set while the outermost measured call of this thread runs. */
     private static final ThreadLocal<Boolean> measuring = new ThreadLocal<>();
+
+    /** The rejection already counted during the outermost call, so that the outer layers it passes skip it. */
+    private static final ThreadLocal<UserNamespaceException> counted = new ThreadLocal<>();
 
     private final Supplier<@Nullable MeterRegistry> registry;
 
@@ -35,14 +42,14 @@ final class UserNamespaceOperationsMeter {
     }
 
     <T, E extends Throwable> T measure(Verb verb, Call<T, E> call) throws E {
-        if (measuring.get() != null) {
-            return call.call();
-        }
         MeterRegistry registry = this.registry.get();
         if (registry == null) {
             return call.call();
         }
-        measuring.set(Boolean.TRUE);
+        boolean outermost = measuring.get() == null;
+        if (outermost) {
+            measuring.set(Boolean.TRUE);
+        }
         long start = System.nanoTime();
         Outcome outcome = Outcome.ERROR;
         try {
@@ -52,11 +59,15 @@ final class UserNamespaceOperationsMeter {
         }
         catch (UserNamespaceException ex) {
             outcome = Outcome.REJECTED;
-            Counter.builder(REJECTIONS)
-                .description("Kernel rejections of linx-user operations")
-                .tags(Tags.of("operation", ex.operation().label(), "errno", ex.errno().name().toLowerCase(Locale.ROOT)))
-                .register(registry)
-                .increment();
+            if (counted.get() != ex) {
+                counted.set(ex);
+                Counter.builder(REJECTIONS)
+                    .description("Kernel rejections of linx-user operations")
+                    .tags(Tags.of("operation", ex.operation().label(), "errno",
+                            ex.errno().name().toLowerCase(Locale.ROOT)))
+                    .register(registry)
+                    .increment();
+            }
             throw ex;
         }
         catch (InvalidMappingException ex) {
@@ -64,12 +75,15 @@ final class UserNamespaceOperationsMeter {
             throw ex;
         }
         finally {
-            measuring.remove();
-            Timer.builder(OPERATIONS)
-                .description("Calls of linx-user operations")
-                .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
-                .register(registry)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (outermost) {
+                measuring.remove();
+                counted.remove();
+                Timer.builder(OPERATIONS)
+                    .description("Calls of linx-user operations")
+                    .tags(Tags.of("operation", verb.tag, "outcome", outcome.tag))
+                    .register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
         }
     }
 

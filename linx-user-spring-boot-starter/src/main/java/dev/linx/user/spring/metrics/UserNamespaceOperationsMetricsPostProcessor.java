@@ -67,7 +67,7 @@ final class UserNamespaceOperationsMetricsPostProcessor implements BeanPostProce
             if (logger.isDebugEnabled()) {
                 logger.debug("Not measuring bean '" + beanName + "': it is declared as " + declaredType.getName()
                         + ", which a decorator is not, and its class " + bean.getClass().getName()
-                        + " (or one of its operations methods) is final, so no proxy can subclass it");
+                        + " (or one of its methods) is final, so no proxy can stand in for it");
             }
             return bean;
         }
@@ -79,15 +79,19 @@ final class UserNamespaceOperationsMetricsPostProcessor implements BeanPostProce
 
     /**
      * Whether a class-based proxy can stand in for an instance of {@code type}: a final or sealed class cannot be
-     * subclassed, and a final operations method would run on the proxy's own, empty, instance.
+     * subclassed, and a final method, operations or not, would run on the proxy's own instance, whose fields were
+     * never set.
      */
     private static boolean canSubclass(Class<?> type) {
         if (Modifier.isFinal(type.getModifiers()) || type.isSealed()) {
             return false;
         }
-        for (Method method : UserNamespaceOperations.class.getMethods()) {
-            if (Modifier.isFinal(ClassUtils.getMostSpecificMethod(method, type).getModifiers())) {
-                return false;
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method method : c.getDeclaredMethods()) {
+                int modifiers = method.getModifiers();
+                if (Modifier.isFinal(modifiers) && !Modifier.isPrivate(modifiers) && !Modifier.isStatic(modifiers)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -145,8 +149,8 @@ final class UserNamespaceOperationsMetricsPostProcessor implements BeanPostProce
 
         @Override
         public boolean matches(Method method, @Nullable Class<?> targetClass) {
-            return Verb.ofMethod(method.getName()) != null
-                    && ClassUtils.hasMethod(UserNamespaceOperations.class, method.getName(), method.getParameterTypes());
+            return Verb.ofMethod(method.getName()) != null && ClassUtils.hasMethod(UserNamespaceOperations.class,
+                    method.getName(), method.getParameterTypes());
         }
     }
 

@@ -176,6 +176,15 @@ class UserNamespaceMetricsAutoConfigurationTest {
     }
 
     @Test
+    void anOperationsBeanWithAFinalMethodOfItsOwnIsLeftUnmeasuredRatherThanProxiedWithoutItsState() {
+        this.runner.withBean(NamedOperations.class, () -> new NamedOperations("sandbox")).run(context -> {
+            NamedOperations operations = context.getBean(NamedOperations.class);
+            assertThat(operations).isExactlyInstanceOf(NamedOperations.class);
+            assertThat(operations.name()).isEqualTo("sandbox");
+        });
+    }
+
+    @Test
     void aRejectionThroughAnOperationsBeanThatDecoratesAnotherIsCountedAndTimedOnce() {
         this.runner.withUserConfiguration(DecoratingOperationsConfiguration.class).run(context -> {
             UserNamespaceOperations decorating = context.getBean(UserNamespaceOperations.class);
@@ -190,6 +199,24 @@ class UserNamespaceMetricsAutoConfigurationTest {
                 .timer().count()).isEqualTo(1);
             assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "success")
                 .timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aRejectionThatADecoratingBeanCatchesIsStillCountedOnce() {
+        this.runner.withUserConfiguration(FallbackOperationsConfiguration.class).run(context -> {
+            UserNamespaceOperations fallback = context.getBean(UserNamespaceOperations.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+            try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+                fallback.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1)));
+                fallback.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1)));   // refused, then swallowed
+            }
+
+            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "success")
+                .timer().count()).isEqualTo(2);
         });
     }
 
@@ -277,7 +304,6 @@ class UserNamespaceMetricsAutoConfigurationTest {
         return highest + 100_000;
     }
 
-
     /** An application's operations class, declared and injected as itself. */
     static class OwnClassOperations extends ForwardingOperations {
 
@@ -318,11 +344,60 @@ class UserNamespaceMetricsAutoConfigurationTest {
         }
     }
 
+    /** An extensible operations class with a final method of its own, which a subclassing proxy could not pass on. */
+    static class NamedOperations extends ForwardingOperations {
+
+        private final String name;
+
+        NamedOperations(String name) {
+            super(UserNamespaces.operations());
+            this.name = name;
+        }
+
+        final String name() {
+            return this.name;
+        }
+    }
+
     /** Operations that add something of their own around other operations: auditing, say. */
     static final class Decorating extends ForwardingOperations {
 
         Decorating(UserNamespaceOperations delegate) {
             super(delegate);
+        }
+    }
+
+    /** A decorator that treats a refused uid map as done: the caller never sees the rejection. */
+    static final class Fallback extends ForwardingOperations {
+
+        Fallback(UserNamespaceOperations delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void setUidMap(long pid, List<IdMapping> map) {
+            try {
+                super.setUidMap(pid, map);
+            }
+            catch (UserNamespaceException ex) {
+                // Already written: good enough for this application.
+            }
+        }
+    }
+
+    /** The application's operations, and a fallback decorator over them that the application injects. */
+    @Configuration(proxyBeanMethods = false)
+    static class FallbackOperationsConfiguration {
+
+        @Bean
+        UserNamespaceOperations plainOperations() {
+            return UserNamespaces.operations();
+        }
+
+        @Bean
+        @Primary
+        UserNamespaceOperations fallbackOperations(@Qualifier("plainOperations") UserNamespaceOperations plain) {
+            return new Fallback(plain);
         }
     }
 
