@@ -3,6 +3,7 @@ package dev.linx.user.spring.actuate;
 import dev.linx.user.HostReadiness;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +29,9 @@ import org.springframework.util.Assert;
  * launcher (a few milliseconds). Both are taken together and their result is reused for the probe interval
  * ({@code management.health.userns.probe-interval}, 10 s by default): {@code /actuator/health} is open to anonymous
  * callers by default, and they must not be able to create processes and namespaces at request rate. At most one
- * check runs at a time; a caller that arrives during one gets the previous result, except before the first result,
- * which every caller waits for.
+ * check runs at a time and no caller waits for another's: one that arrives during a check gets the previous result,
+ * or {@code UNKNOWN} while the first check runs. A caller interrupted during its check gets {@code DOWN}, and that
+ * result is not kept.
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
@@ -44,6 +46,10 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
     private static final Log logger = LogFactory.getLog(UserNamespaceHealthIndicator.class);
 
     private static final List<String> PROBE = List.of("true");
+
+    private static final Health FIRST_CHECK_RUNNING = Health.unknown()
+        .withDetail("check", "the first check is still running")
+        .build();
 
     private static final long PROBE_TIMEOUT_SECONDS = 10;
 
@@ -100,11 +106,9 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
         if (previous != null && isFresh(previous)) {
             return previous.health();
         }
-        if (previous == null) {
-            this.checking.lock();
-        }
-        else if (!this.checking.tryLock()) {
-            return previous.health();
+        if (!this.checking.tryLock()) {
+            // Another caller is checking, which can take up to the launcher's timeouts: never queue behind it.
+            return (previous != null) ? previous.health() : FIRST_CHECK_RUNNING;
         }
         try {
             Result current = this.last;
@@ -167,12 +171,16 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
             return;
         }
         catch (UncheckedIOException ex) {
+            if (ex.getCause() instanceof InterruptedIOException) {
+                // The launcher's way of saying this caller was interrupted: no finding about the host.
+                throw new InterruptedException(ex.getMessage());
+            }
             builder.down().withDetail("error", ex.getMessage());
             return;
         }
         try {
             if (!probe.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                probe.destroyForcibly().waitFor();
+                probe.destroyForcibly().waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 builder.down().withDetail("error", "the probe did not exit within " + PROBE_TIMEOUT_SECONDS + " s");
                 return;
             }

@@ -151,27 +151,46 @@ class UserNamespaceHealthIndicatorTest {
     }
 
     @Test
-    void callersBeforeTheFirstResultWaitForIt() throws Exception {
+    void aCallerArrivingDuringTheFirstCheckGetsUnknownWithoutWaiting() throws Exception {
         CountingOperations operations = new CountingOperations();
         UserNamespaceHealthIndicator indicator = indicator(operations, System::nanoTime);
         Future<Health> first;
-        Future<Health> waiting;
-        try (ExecutorService executor = Executors.newFixedThreadPool(2)) {
+        try (ExecutorService executor = Executors.newSingleThreadExecutor()) {
             try {
                 operations.hold();
                 first = executor.submit(() -> indicator.health());
                 operations.awaitHeld();
-                waiting = executor.submit(() -> indicator.health());
 
-                Thread.sleep(200);
-                assertThat(waiting).isNotDone();
+                Health meanwhile = indicator.health();
+
+                assertThat(meanwhile.getStatus())
+                    .isEqualTo(org.springframework.boot.health.contributor.Status.UNKNOWN);
+                assertThat(meanwhile.getDetails()).containsEntry("check", "the first check is still running");
             }
             finally {
                 operations.release();
             }
         }
-        assertThat(waiting.get()).isSameAs(first.get());
+        assertThat(first.get().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
         assertThat(operations.probes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptedCallerGetsDownAndTheNextCallerChecksAgain() throws Exception {
+        CountingOperations operations = new CountingOperations();
+        UserNamespaceHealthIndicator indicator = indicator(operations, System::nanoTime);
+        Thread.currentThread().interrupt();
+        Health interrupted;
+        try {
+            interrupted = indicator.health();
+        }
+        finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+
+        assertThat(interrupted.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+        assertThat(indicator.health().getStatus()).as("the interrupted result was not kept")
+            .isEqualTo(org.springframework.boot.health.contributor.Status.UP);
     }
 
     private static UserNamespaceHealthIndicator indicator(UserNamespaceOperations operations, LongSupplier nanoTime) {
