@@ -35,12 +35,7 @@ public final class SubordinateProbe {
     }
 
     private static void launcher() throws Exception {
-        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(),
-                SubordinateIds.current().rootlessSetup());
-        Process workload = launcher.start(List.of("sh", "-c", "id -u; cat /proc/self/uid_map"));
-        String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.println("exit " + workload.waitFor());
-        out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));
+        launch(SubordinateIds.current().rootlessSetup(), "id -u; cat /proc/self/uid_map");
     }
 
     /**
@@ -49,13 +44,9 @@ public final class SubordinateProbe {
      */
     private static void launcherRootOnSubordinate() throws Exception {
         SubordinateIds mine = SubordinateIds.current();
-        List<IdMapping> uids = List.of(IdMapping.of(0, mine.uids().getFirst().start(), 65_536));
-        List<IdMapping> gids = List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536));
-        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.of(uids, gids));
-        Process workload = launcher.start(List.of("sh", "-c", "id -u; id -g; grep -E 'Cap(Inh|Eff|Amb)' /proc/self/status"));
-        String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.println("exit " + workload.waitFor());
-        out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));
+        launch(MapSetup.of(List.of(IdMapping.of(0, mine.uids().getFirst().start(), 65_536)),
+                List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536))),
+                "id -u; id -g; grep -E 'Cap(Inh|Eff|Amb)' /proc/self/status");
     }
 
     /**
@@ -64,10 +55,15 @@ public final class SubordinateProbe {
      */
     private static void launcherWithoutRootInside() throws Exception {
         SubordinateIds mine = SubordinateIds.current();
-        List<IdMapping> uids = List.of(IdMapping.of(1, mine.uid(), 1));
-        List<IdMapping> gids = List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536));
-        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.of(uids, gids));
-        Process workload = launcher.start(List.of("sh", "-c", "id -u; grep -E 'Cap(Eff|Amb)' /proc/self/status"));
+        launch(MapSetup.of(List.of(IdMapping.of(1, mine.uid(), 1)),
+                List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536))),
+                "id -u; grep -E 'Cap(Eff|Amb)' /proc/self/status");
+    }
+
+    /** Runs the script through a launcher with the setup; prints its exit status, then each line as "launched ...". */
+    private static void launch(MapSetup setup, String script) throws Exception {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), setup);
+        Process workload = launcher.start(List.of("sh", "-c", script));
         String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println("exit " + workload.waitFor());
         out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));

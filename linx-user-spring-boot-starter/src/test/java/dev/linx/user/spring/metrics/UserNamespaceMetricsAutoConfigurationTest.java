@@ -54,8 +54,7 @@ class UserNamespaceMetricsAutoConfigurationTest {
                     .isThrownBy(() -> operations.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1))));
             }
 
-            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
-                .counter().count()).isEqualTo(1);
+            assertThat(rejections(registry, "set_uid_map", "eperm")).isEqualTo(1);
             assertThat(registry.find("linx.user.rejections").counters()).hasSize(1);
         });
     }
@@ -72,11 +71,9 @@ class UserNamespaceMetricsAutoConfigurationTest {
                     .isThrownBy(() -> operations.setupMaps(child.hostPid(), MapSetup.rootless()));
             }
 
-            assertThat(registry.get("linx.user.rejections").tags("operation", "deny_setgroups", "errno", "eperm")
-                .counter().count()).isEqualTo(1);
+            assertThat(rejections(registry, "deny_setgroups", "eperm")).isEqualTo(1);
             assertThat(registry.find("linx.user.rejections").counters()).hasSize(1);
-            assertThat(registry.get("linx.user.operations").tags("operation", "setup_maps", "outcome", "rejected")
-                .timer().count()).isEqualTo(1);
+            assertThat(calls(registry, "setup_maps", "rejected")).isEqualTo(1);
         });
     }
 
@@ -113,11 +110,9 @@ class UserNamespaceMetricsAutoConfigurationTest {
             // The launcher kills and reaps the child before it rethrows.
             assertThatExceptionOfType(UserNamespaceException.class).isThrownBy(() -> launcher.start(List.of("true")));
 
-            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
-                .counter().count()).isEqualTo(1);
+            assertThat(rejections(registry, "set_uid_map", "eperm")).isEqualTo(1);
             assertThat(registry.find("linx.user.rejections").counters()).hasSize(1);
-            assertThat(registry.get("linx.user.operations").tags("operation", "setup_maps", "outcome", "rejected")
-                .timer().count()).isEqualTo(1);
+            assertThat(calls(registry, "setup_maps", "rejected")).isEqualTo(1);
         });
     }
 
@@ -131,8 +126,7 @@ class UserNamespaceMetricsAutoConfigurationTest {
                 .isThrownBy(() -> operations.setUidMap(-1, List.of(IdMapping.of(0, 0, 1))));
 
             assertThat(registry.find("linx.user.rejections").counters()).isEmpty();
-            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "invalid")
-                .timer().count()).isEqualTo(1);
+            assertThat(calls(registry, "set_uid_map", "invalid")).isEqualTo(1);
         });
     }
 
@@ -156,10 +150,8 @@ class UserNamespaceMetricsAutoConfigurationTest {
 
             provokeAUidMapRejection(operations);
 
-            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
-                .counter().count()).isEqualTo(1);
-            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "rejected")
-                .timer().count()).isEqualTo(1);
+            assertThat(rejections(registry, "set_uid_map", "eperm")).isEqualTo(1);
+            assertThat(calls(registry, "set_uid_map", "rejected")).isEqualTo(1);
         });
     }
 
@@ -193,12 +185,9 @@ class UserNamespaceMetricsAutoConfigurationTest {
 
             provokeAUidMapRejection(decorating);
 
-            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
-                .counter().count()).isEqualTo(1);
-            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "rejected")
-                .timer().count()).isEqualTo(1);
-            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "success")
-                .timer().count()).isEqualTo(1);
+            assertThat(rejections(registry, "set_uid_map", "eperm")).isEqualTo(1);
+            assertThat(calls(registry, "set_uid_map", "rejected")).isEqualTo(1);
+            assertThat(calls(registry, "set_uid_map", "success")).isEqualTo(1);
         });
     }
 
@@ -213,10 +202,8 @@ class UserNamespaceMetricsAutoConfigurationTest {
                 fallback.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1)));   // refused, then swallowed
             }
 
-            assertThat(registry.get("linx.user.rejections").tags("operation", "set_uid_map", "errno", "eperm")
-                .counter().count()).isEqualTo(1);
-            assertThat(registry.get("linx.user.operations").tags("operation", "set_uid_map", "outcome", "success")
-                .timer().count()).isEqualTo(2);
+            assertThat(rejections(registry, "set_uid_map", "eperm")).isEqualTo(1);
+            assertThat(calls(registry, "set_uid_map", "success")).isEqualTo(2);
         });
     }
 
@@ -296,6 +283,16 @@ class UserNamespaceMetricsAutoConfigurationTest {
             assertThatExceptionOfType(UserNamespaceException.class)
                 .isThrownBy(() -> operations.setUidMap(child.hostPid(), List.of(IdMapping.of(0, 0, 1))));
         }
+    }
+
+    /** The count of {@code linx.user.rejections} with these tags. */
+    private static double rejections(MeterRegistry registry, String operation, String errno) {
+        return registry.get("linx.user.rejections").tags("operation", operation, "errno", errno).counter().count();
+    }
+
+    /** The count of {@code linx.user.operations} calls with these tags. */
+    private static long calls(MeterRegistry registry, String operation, String outcome) {
+        return registry.get("linx.user.operations").tags("operation", operation, "outcome", outcome).timer().count();
     }
 
     /** A pid above every live one: nobody has it right now. */
@@ -385,25 +382,8 @@ class UserNamespaceMetricsAutoConfigurationTest {
         }
     }
 
-    /** The application's operations, and a fallback decorator over them that the application injects. */
-    @Configuration(proxyBeanMethods = false)
-    static class FallbackOperationsConfiguration {
-
-        @Bean
-        UserNamespaceOperations plainOperations() {
-            return UserNamespaces.operations();
-        }
-
-        @Bean
-        @Primary
-        UserNamespaceOperations fallbackOperations(@Qualifier("plainOperations") UserNamespaceOperations plain) {
-            return new Fallback(plain);
-        }
-    }
-
     /** The application's operations, and a decorator over them that the application injects: both are beans. */
-    @Configuration(proxyBeanMethods = false)
-    static class DecoratingOperationsConfiguration {
+    abstract static class DecoratorConfiguration {
 
         @Bean
         UserNamespaceOperations plainOperations() {
@@ -413,7 +393,27 @@ class UserNamespaceMetricsAutoConfigurationTest {
         @Bean
         @Primary
         UserNamespaceOperations decoratingOperations(@Qualifier("plainOperations") UserNamespaceOperations plain) {
+            return decorate(plain);
+        }
+
+        abstract UserNamespaceOperations decorate(UserNamespaceOperations plain);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class DecoratingOperationsConfiguration extends DecoratorConfiguration {
+
+        @Override
+        UserNamespaceOperations decorate(UserNamespaceOperations plain) {
             return new Decorating(plain);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FallbackOperationsConfiguration extends DecoratorConfiguration {
+
+        @Override
+        UserNamespaceOperations decorate(UserNamespaceOperations plain) {
+            return new Fallback(plain);
         }
     }
 }
