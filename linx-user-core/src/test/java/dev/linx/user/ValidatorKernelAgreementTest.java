@@ -178,7 +178,7 @@ class ValidatorKernelAgreementTest {
             try (Syscalls sys = Syscalls.open()) {
                 int fd = sys.open("/proc/" + process.hostPid() + "/" + file, LibC.O_WRONLY | LibC.O_CLOEXEC);
                 try {
-                    long n = sys.write(fd, text);
+                    long n = sys.write(fd, sys.copyOf(text));
                     assertThat(n).as("bytes taken").isEqualTo(text.length);
                     return 0;
                 } catch (ErrnoException e) {

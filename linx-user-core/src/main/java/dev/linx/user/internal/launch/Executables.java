@@ -29,7 +29,7 @@ final class Executables {
         String path = System.getenv("PATH");
         String searched = (path == null ? "" : path + ":") + SYSTEM_DIRECTORIES;
         // A missing helper is not remembered: it may be installed while the JVM runs.
-        found = find(name, searched).map(Path::toString).orElseThrow(
+        found = find(name, searched, Path.of("")).map(Path::toString).orElseThrow(
                 () -> notFound("'" + name + "' not found on " + searched + ": install util-linux"));
         HELPERS.put(name, found);
         return found;
@@ -49,10 +49,6 @@ final class Executables {
 
     private static UncheckedIOException notFound(String message) {
         return new UncheckedIOException(message, new FileNotFoundException(message));
-    }
-
-    private static Optional<Path> find(String program, String searchPath) {
-        return find(program, searchPath, Path.of(""));
     }
 
     private static Optional<Path> find(String program, String searchPath, Path workingDirectory) {

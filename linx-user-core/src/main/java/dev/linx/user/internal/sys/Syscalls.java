@@ -119,15 +119,6 @@ public final class Syscalls implements AutoCloseable {
         return fd;
     }
 
-    /**
-     * Exactly one {@code write(2)} of the whole buffer at the descriptor's offset.
-     *
-     * @return the number of bytes the kernel took
-     */
-    public long write(int fd, byte[] data) throws ErrnoException {
-        return write(fd, copyOf(data));
-    }
-
     /** A copy of {@code data} in this session's native memory, for the calls that take a buffer. */
     public MemorySegment copyOf(byte[] data) {
         MemorySegment buffer = allocate(data.length, 1);

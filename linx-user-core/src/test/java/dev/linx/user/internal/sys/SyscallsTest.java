@@ -75,7 +75,7 @@ class SyscallsTest {
             int[] pipe = sys.pipe(LibC.O_CLOEXEC);
             try {
                 assertThat(sys.poll(pipe[0], LibC.POLLIN, 0)).as("empty pipe").isZero();
-                sys.write(pipe[1], "ready\n".getBytes(StandardCharsets.US_ASCII));
+                sys.write(pipe[1], sys.copyOf("ready\n".getBytes(StandardCharsets.US_ASCII)));
                 assertThat(sys.poll(pipe[0], LibC.POLLIN, 1000) & LibC.POLLIN).isEqualTo(LibC.POLLIN);
                 byte[] into = new byte[16];
                 int n = sys.read(pipe[0], into, 2, 10);

@@ -9,7 +9,6 @@ import dev.linx.user.spring.metrics.UserNamespaceOperationsMeter.Verb;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Decorates {@link UserNamespaceOperations} with two meters, whatever implementation sits behind it:
@@ -20,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * and {@code outcome} ({@code success}, {@code rejected}, {@code invalid} or {@code error}).</li>
  * </ul>
  * Caller mistakes ({@link InvalidMappingException}) are timed as {@code invalid} but are not rejections. No tag ever
- * carries a pid or another unbounded value: the tag values come from enums. Only the outermost measured call on a
- * thread records: metered operations that delegate to other metered operations count a rejection once.
+ * carries a pid or another unbounded value: the tag values come from enums. Metered operations that delegate to
+ * other metered operations time the outermost call on the thread once and count a rejection once, by the innermost
+ * layer it passes through.
  *
  * <pre>{@code
  * UserNamespaceOperations ops = new MeteredUserNamespaceOperations(UserNamespaces.operations(), registry);
@@ -38,15 +38,7 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
      * @param registry where the meters go
      */
     public MeteredUserNamespaceOperations(UserNamespaceOperations delegate, MeterRegistry registry) {
-        this(delegate, () -> registry);
-    }
-
-    /**
-     * With the registry looked up at each call (the supplier caches it), so that wrapping a bean does not create the
-     * registry early; a supplier that gives {@code null} leaves the calls unmeasured.
-     */
-    MeteredUserNamespaceOperations(UserNamespaceOperations delegate, Supplier<@Nullable MeterRegistry> registry) {
-        this(delegate, new UserNamespaceOperationsMeter(registry));
+        this(delegate, new UserNamespaceOperationsMeter(() -> registry));
     }
 
     MeteredUserNamespaceOperations(UserNamespaceOperations delegate, UserNamespaceOperationsMeter meter) {
