@@ -107,6 +107,15 @@ class HostReadinessTest {
         }
 
         @Test
+        void aMultiDigitMaxUserNamespacesIsReportedWhole() throws Exception {
+            List<String> lines = jvm.run(List.of("unshare", "--user", "--map-root-user", "sh", "-c",
+                    "echo 12345 > /proc/sys/user/max_user_namespaces && exec \"$@\"", "sh"),
+                    SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.MAX_USER_NAMESPACES))
+                    .isEqualTo("max_user_namespaces ok | /proc/sys/user/max_user_namespaces = 12345 | ");
+        }
+
+        @Test
         void theFailureTheReportPredictsIsTheOneParkingMeets() throws Exception {
             assertThat(jvm.run(WRAP_LOWERED, SubordinateProbe.class, "park").getFirst())
                     .startsWith("park-failed").contains("No space left on device");

@@ -216,7 +216,10 @@ public final class ReadinessChecks {
 
     private static Optional<String> read(Path file) {
         try {
-            return Optional.of(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            // Through a buffered reader, whose first read asks for 8 KiB: a sysctl file answers only a read at offset
+            // 0 (any later offset reads as end of file), and Files.readString sizes its first read by the file's
+            // size, 0 in /proc, so it kept "9" of "96365".
+            return Optional.of(String.join("\n", Files.readAllLines(file, StandardCharsets.US_ASCII)).strip());
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -163,7 +163,9 @@ final class RejectionHints {
         }
         String knob;
         try {
-            knob = Files.readString(procSys.resolve("kernel/apparmor_restrict_unprivileged_userns")).strip();
+            // Not Files.readString: a sysctl file answers only its first read (see ReadinessChecks).
+            knob = String.join("", Files.readAllLines(procSys.resolve("kernel/apparmor_restrict_unprivileged_userns")))
+                    .strip();
         } catch (IOException | RuntimeException e) {
             return null;
         }
