@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * HostReadiness readiness = HostReadiness.check();
- * log.info(readiness.summary());   // "user namespaces ready: 5 ok, 2 warn, 0 fail, 2 skipped; warn: subuid, subgid"
+ * log.info(readiness.summary());   // "user namespaces ready: 7 ok, 2 warn, 0 fail, 2 skipped; warn: subuid, subgid"
  * for (HostReadiness.Finding f : readiness.findings()) {
  *     if (f.status() != HostReadiness.Status.OK) {
  *         log.warn("{} {}: {} -> {}", f.status(), f.check().key(), f.evidence(), f.fix());
@@ -51,6 +51,13 @@ public record HostReadiness(List<Finding> findings) {
         APPARMOR_RESTRICT_UNPRIVILEGED_USERNS,
         /** Whether this process already sits in a non-initial user namespace, and how deep. */
         NESTING,
+        /** util-linux {@code unshare} is installed: every launch runs it to create the child's namespaces. */
+        UNSHARE,
+        /**
+         * util-linux {@code setpriv} is installed: a child that runs as other host ids than this process's own (its
+         * {@code hostIdentity}, or a launcher whose root inside maps elsewhere) is started through it.
+         */
+        SETPRIV,
         /** {@code newuidmap} is installed and carries setuid root or file capabilities. */
         NEWUIDMAP,
         /** {@code newgidmap} is installed and carries setuid root or file capabilities. */
@@ -153,7 +160,7 @@ public record HostReadiness(List<Finding> findings) {
 
     /**
      * One line for a start-up log: ready or not, the counts, and the checks that failed or warned, e.g.
-     * {@code user namespaces NOT ready: 6 ok, 1 warn, 1 fail, 1 skipped; fail: max_user_namespaces; warn: subuid}.
+     * {@code user namespaces NOT ready: 8 ok, 1 warn, 1 fail, 1 skipped; fail: max_user_namespaces; warn: subuid}.
      */
     public String summary() {
         StringBuilder line = new StringBuilder(ready() ? "user namespaces ready: " : "user namespaces NOT ready: ");

@@ -82,6 +82,20 @@ class HostReadinessTest {
         }
 
         @Test
+        void unshareIsFoundWhereALaunchRunsIt() {
+            Finding f = readiness.finding(Check.UNSHARE);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).matches("/.*/unshare is installed");
+        }
+
+        @Test
+        void setprivIsFoundWhereALaunchRunsIt() {
+            Finding f = readiness.finding(Check.SETPRIV);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).matches("/.*/setpriv is installed");
+        }
+
+        @Test
         void theSummaryCountsTheFindings() {
             assertThat(readiness.summary()).startsWith(readiness.ready() ? "user namespaces ready: "
                     : "user namespaces NOT ready: ").contains(" ok, ").contains(" skipped");
@@ -127,6 +141,35 @@ class HostReadinessTest {
             assertThat(line(lines, Check.NESTING)).startsWith("nesting warn | /proc/self/ns/user -> user:[")
                     .contains("uid_map [0 0 1]").contains("a nested user namespace, depth 1 or more");
             assertThat(line(lines, Check.MAX_USER_NAMESPACES)).startsWith("max_user_namespaces ok");
+        }
+    }
+
+    /** A helper hidden by {@code /dev/null} bound over it in the probe's own mount namespace. */
+    @Nested
+    class WithAHelperHidden {
+
+        private static List<String> hiding(String helper) {
+            return List.of("unshare", "--mount", "sh", "-c", "mount --bind /dev/null /usr/bin/" + helper
+                    + " && exec \"$@\"", "sh");
+        }
+
+        @Test
+        void noUnshareFailsTheReport() throws Exception {
+            List<String> lines = jvm.run(hiding("unshare"), SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.UNSHARE)).startsWith("unshare fail | unshare is not installed (not on the"
+                    + " PATH nor in /usr/bin:/bin:/usr/sbin:/sbin): no child can be started in new namespaces")
+                    .endsWith("| install util-linux (Debian/Ubuntu: apt-get install util-linux)");
+            assertThat(lines).contains("ready false");
+        }
+
+        @Test
+        void noSetprivOnlyWarnsAndNamesTheLaunchesThatNeedIt() throws Exception {
+            List<String> lines = jvm.run(hiding("setpriv"), SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.SETPRIV)).startsWith("setpriv warn | setpriv is not installed")
+                    .contains("hostIdentity").contains("subordinate-id layout")
+                    .endsWith("| install util-linux, which ships setpriv");
+            assertThat(line(lines, Check.UNSHARE)).startsWith("unshare ok");
+            assertThat(lines).contains("ready true");
         }
     }
 

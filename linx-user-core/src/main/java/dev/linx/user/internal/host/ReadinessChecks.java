@@ -44,8 +44,10 @@ public final class ReadinessChecks {
         findings.add(checks.unprivilegedClone());
         findings.add(checks.appArmor());
         findings.add(checks.nesting());
-        findings.add(checks.helper(Check.NEWUIDMAP, MapHelpers.NEWUIDMAP, Credentials.CAP_SETUID));
-        findings.add(checks.helper(Check.NEWGIDMAP, MapHelpers.NEWGIDMAP, Credentials.CAP_SETGID));
+        findings.add(checks.unshare());
+        findings.add(checks.setpriv());
+        findings.add(checks.helper(Check.NEWUIDMAP, HelperPrograms.NEWUIDMAP, Credentials.CAP_SETUID));
+        findings.add(checks.helper(Check.NEWGIDMAP, HelperPrograms.NEWGIDMAP, Credentials.CAP_SETGID));
         findings.add(checks.ranges(Check.SUBUID, "uid", subordinate, subordinate.uids(), subordinate.uid(),
                 Credentials.CAP_SETUID));
         findings.add(checks.ranges(Check.SUBGID, "gid", subordinate, subordinate.gids(), subordinate.gid(),
@@ -141,8 +143,30 @@ public final class ReadinessChecks {
                 + " above), and nesting stops at 32 levels; run in the initial namespace for the full id space");
     }
 
+    private Finding unshare() {
+        Optional<Path> found = HelperPrograms.find(HelperPrograms.UNSHARE, root);
+        if (found.isPresent()) {
+            return new Finding(Check.UNSHARE, Status.OK, found.get() + " is installed", "");
+        }
+        return new Finding(Check.UNSHARE, Status.FAIL, "unshare is not installed (not on the PATH nor in "
+                + HelperPrograms.SYSTEM_DIRECTORIES + "): no child can be started in new namespaces",
+                "install util-linux (Debian/Ubuntu: apt-get install util-linux)");
+    }
+
+    private Finding setpriv() {
+        Optional<Path> found = HelperPrograms.find(HelperPrograms.SETPRIV, root);
+        if (found.isPresent()) {
+            return new Finding(Check.SETPRIV, Status.OK, found.get() + " is installed", "");
+        }
+        // Not a failure: the common launches (root inside on this process's own ids) do not need it.
+        return new Finding(Check.SETPRIV, Status.WARN, "setpriv is not installed (not on the PATH nor in "
+                + HelperPrograms.SYSTEM_DIRECTORIES + "): a child that runs as other host ids (hostIdentity, or a"
+                + " launcher whose root inside is not this process's own uid and gid, such as the subordinate-id"
+                + " layout) cannot be started", "install util-linux, which ships setpriv");
+    }
+
     private Finding helper(Check check, String name, int capability) {
-        Optional<Path> found = MapHelpers.find(name, root);
+        Optional<Path> found = HelperPrograms.find(name, root);
         boolean needed = !self.has(capability);
         if (found.isEmpty()) {
             return needed

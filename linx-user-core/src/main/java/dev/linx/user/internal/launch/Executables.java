@@ -1,5 +1,6 @@
 package dev.linx.user.internal.launch;
 
+import dev.linx.user.internal.host.HelperPrograms;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,26 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Finds programs the way {@code execvp(3)} does, so that a missing one is reported before any child exists. */
 final class Executables {
 
-    /** Searched after PATH, for the helpers only: a service's PATH is often minimal. */
-    private static final String SYSTEM_DIRECTORIES = "/usr/bin:/bin:/usr/sbin:/sbin";
-
     private Executables() {
     }
 
     /** Where each helper was found; a JVM's environment cannot change, so neither can the answer. */
     private static final ConcurrentHashMap<String, String> HELPERS = new ConcurrentHashMap<>();
 
-    /** A helper program from util-linux or the base system, or a clear error naming the package. */
+    /**
+     * A util-linux helper ({@link HelperPrograms#UNSHARE}, {@link HelperPrograms#SETPRIV}), found where the readiness
+     * report looks, or a clear error naming the package.
+     */
     static String requireHelper(String name) {
         String found = HELPERS.get(name);
         if (found != null) {
             return found;
         }
-        String path = System.getenv("PATH");
-        String searched = (path == null ? "" : path + ":") + SYSTEM_DIRECTORIES;
         // A missing helper is not remembered: it may be installed while the JVM runs.
-        found = find(name, searched, Path.of("")).map(Path::toString).orElseThrow(
-                () -> notFound("'" + name + "' not found on " + searched + ": install util-linux"));
+        found = HelperPrograms.find(name).map(Path::toString).orElseThrow(() -> notFound("'" + name
+                + "' not found on the PATH or in " + HelperPrograms.SYSTEM_DIRECTORIES + ": install util-linux"));
         HELPERS.put(name, found);
         return found;
     }

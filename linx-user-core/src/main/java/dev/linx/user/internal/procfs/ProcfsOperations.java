@@ -12,7 +12,7 @@ import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceException.HelperFailure;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.internal.maps.MapRules;
-import dev.linx.user.internal.host.MapHelpers;
+import dev.linx.user.internal.host.HelperPrograms;
 import dev.linx.user.internal.maps.MapText;
 import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ErrnoException;
@@ -234,7 +234,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
             return Optional.empty();
         }
         String name = helperName(operation);
-        return Optional.of(MapHelpers.find(name).orElseThrow(() -> new UncheckedIOException(
+        return Optional.of(HelperPrograms.find(name).orElseThrow(() -> new UncheckedIOException(
                 "'" + name + "' not found: install the uidmap package (or use MappingStrategy.DIRECT)",
                 new FileNotFoundException(name))));
     }
@@ -250,7 +250,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
             ErrnoException refusal) {
         if (strategy == MappingStrategy.AUTO && refusal.errno() == Errno.EPERM.code()
                 && !directCanWork(sys, operation, map)) {
-            Optional<Path> helper = MapHelpers.find(helperName(operation));
+            Optional<Path> helper = HelperPrograms.find(helperName(operation));
             if (helper.isPresent()) {
                 writeThroughHelper(target, dir, operation, helper.get(), map);
                 return;
@@ -279,7 +279,7 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     }
 
     private static String helperName(Operation operation) {
-        return operation == Operation.SET_UID_MAP ? MapHelpers.NEWUIDMAP : MapHelpers.NEWGIDMAP;
+        return operation == Operation.SET_UID_MAP ? HelperPrograms.NEWUIDMAP : HelperPrograms.NEWGIDMAP;
     }
 
     private static void writeThroughHelper(Target target, ProcDir dir, Operation operation, Path helper,

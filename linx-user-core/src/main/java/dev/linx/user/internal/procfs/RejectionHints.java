@@ -5,7 +5,7 @@ import dev.linx.user.IdMapping;
 import dev.linx.user.Operation;
 import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceException.HelperFailure;
-import dev.linx.user.internal.host.MapHelpers;
+import dev.linx.user.internal.host.HelperPrograms;
 import dev.linx.user.internal.sys.Credentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,7 +131,7 @@ final class RejectionHints {
             boolean ownIdOnly = attempted != null && attempted.size() == 1 && attempted.getFirst().length() == 1
                     && attempted.getFirst().outside() == ownId;
             if (!ownIdOnly) {
-                String how = MapHelpers.find("new" + kind + "map").isPresent()
+                String how = HelperPrograms.find("new" + kind + "map").isPresent()
                         ? "MappingStrategy.AUTO or HELPER, with /etc/sub" + kind + " ranges"
                         : "install the uidmap package, then MappingStrategy.AUTO uses it with /etc/sub" + kind
                                 + " ranges";

@@ -7,26 +7,36 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
-/** Finds {@code newuidmap} and {@code newgidmap}: on the PATH, then in the system directories a minimal PATH lacks. */
-public final class MapHelpers {
+/**
+ * Finds the programs linx-user runs: util-linux {@code unshare} and {@code setpriv}, shadow's {@code newuidmap} and
+ * {@code newgidmap}. They are looked up in the PATH's absolute directories, then in the system directories a service's
+ * minimal PATH often lacks; the readiness report and the code that runs them search alike, so the report finds what a
+ * launch will run.
+ */
+public final class HelperPrograms {
 
+    /** util-linux's program that creates the child's namespaces and parks it. */
+    public static final String UNSHARE = "unshare";
+    /** util-linux's program that runs a command with other ids. */
+    public static final String SETPRIV = "setpriv";
     /** The uid helper's name. */
     public static final String NEWUIDMAP = "newuidmap";
     /** The gid helper's name. */
     public static final String NEWGIDMAP = "newgidmap";
 
-    private static final String SYSTEM_DIRECTORIES = "/usr/bin:/bin:/usr/sbin:/sbin";
+    /** Searched after the PATH: a service's PATH is often minimal. */
+    public static final String SYSTEM_DIRECTORIES = "/usr/bin:/bin:/usr/sbin:/sbin";
 
-    private MapHelpers() {
+    private HelperPrograms() {
     }
 
-    /** The helper's path on this host, if it is installed and executable. */
+    /** The program's path on this host, if it is installed and executable. */
     public static Optional<Path> find(String name) {
         return find(name, Path.of("/"));
     }
 
     /**
-     * The helper's path under a root directory: the directories of the PATH and the system directories, each taken
+     * The program's path under a root directory: the directories of the PATH and the system directories, each taken
      * relative to {@code root}.
      */
     public static Optional<Path> find(String name, Path root) {
