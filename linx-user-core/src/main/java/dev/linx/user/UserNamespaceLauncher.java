@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Starts workloads in fresh user namespaces with a fixed {@link MapSetup}: park, write the maps, proceed.
@@ -81,6 +82,28 @@ public final class UserNamespaceLauncher {
      * @return the running workload
      */
     public Process start(List<String> argv) {
+        return launch(argv, null);
+    }
+
+    /**
+     * {@link #start(List)}, running {@code atCheckpoint} with the child's host pid once the defaults are written and
+     * before the workload's first instruction: to read back what the kernel now says, join the child to a cgroup, or
+     * move a network interface into its namespaces. The child is parked with this launcher's root-inside guarantee,
+     * which {@link #park(List)} does not give. If {@code atCheckpoint} throws, the child is killed and reaped and the
+     * exception is rethrown; the workload never runs.
+     *
+     * <pre>{@code
+     * List<IdMapping> written = new ArrayList<>();
+     * Process workload = launcher.start(List.of("id"), pid -> written.addAll(operations.readUidMap(pid)));
+     * }</pre>
+     *
+     * @return the running workload
+     */
+    public Process start(List<String> argv, LongConsumer atCheckpoint) {
+        return launch(argv, Objects.requireNonNull(atCheckpoint, "atCheckpoint"));
+    }
+
+    private Process launch(List<String> argv, LongConsumer atCheckpoint) {
         ParkedProcess.Builder builder = ParkedProcess.builder(argv).namespaces(namespaces);
         if (rootIds != null) {
             builder.hostIdentity(rootIds.uid(), rootIds.gid());
@@ -88,11 +111,18 @@ public final class UserNamespaceLauncher {
         builder.rootInside(rootInside);
         try (ParkedProcess child = builder.start()) {
             operations.setupMaps(child.hostPid(), defaults);
+            if (atCheckpoint != null) {
+                atCheckpoint.accept(child.hostPid());
+            }
             return child.proceed();
         }
     }
 
-    /** Parks {@code argv} in this launcher's namespaces, for callers who write their own maps. */
+    /**
+     * Parks {@code argv} in this launcher's namespaces, for callers who write their own maps. The child keeps this
+     * JVM's host ids, as {@link ParkedProcess} children do: to write this launcher's defaults and look at the child
+     * before it runs, with root inside guaranteed, use {@link #start(List, LongConsumer)}.
+     */
     public ParkedProcess park(List<String> argv) {
         return ParkedProcess.start(argv, namespaces);
     }

@@ -281,6 +281,16 @@ class DocsExamplesTest {
     }
 
     @Test
+    void coreTheLauncherAtTheCheckpoint() throws Exception {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
+        List<IdMapping> written = new ArrayList<>();
+        Process checked = launcher.start(List.of("id", "-u"), pid -> written.addAll(ops.readUidMap(pid)));
+        // written: [IdMapping<0 -> your uid>], read while the child was still parked
+        assertThat(written).isEqualTo(me.uid());
+        assertThat(Kernel.output(checked)).isEqualTo("0\n");
+    }
+
+    @Test
     void coreErrorHandling() throws Exception {
         Log log = new Log();
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.linx.user.InvalidMappingException.Reason;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -95,6 +97,42 @@ class UserNamespaceLauncherTest {
                 .extracting(e -> ((UserNamespaceException) e).operation()).isEqualTo(Operation.SET_UID_MAP);
         assertThat(touched).hasSize(1);
         assertThat(Kernel.exists(touched.getFirst())).as("child killed and reaped").isFalse();
+    }
+
+    @Test
+    void theCheckpointSeesTheDefaultsWrittenBeforeTheWorkloadRuns() throws Exception {
+        var launcher = new UserNamespaceLauncher(ops, MapSetup.rootless());
+        List<String> seen = new ArrayList<>();
+        Process id = launcher.start(List.of("id", "-u"), pid -> {
+            seen.add(ops.readUidMap(pid).toString());
+            seen.add(ops.readSetgroups(pid).toString());
+        });
+        assertThat(seen).containsExactly(MapSetup.rootless().uid().toString(), SetgroupsState.DENY.toString());
+        assertThat(Kernel.output(id)).isEqualTo("0\n");
+    }
+
+    @Test
+    void aPrivilegedJvmsCheckpointSeesTheChildAlreadyUnderTheHostIdsRootInsideMapsTo() throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        var launcher = new UserNamespaceLauncher(ops, MapSetup.rootless(1000, 1000));
+        List<String> hostUid = new ArrayList<>();
+        Process id = launcher.start(List.of("id", "-u"), pid -> hostUid.add(Kernel.field(pid, "Uid")));
+        assertThat(hostUid.getFirst()).startsWith("1000\t");
+        assertThat(Kernel.output(id)).isEqualTo("0\n");
+    }
+
+    @Test
+    void aCheckpointThatThrowsKillsAndReapsTheChildAndTheWorkloadNeverRuns() throws Exception {
+        var launcher = new UserNamespaceLauncher(ops, MapSetup.rootless());
+        List<Long> parked = new ArrayList<>();
+        Path marker = Files.createTempFile("linx-checkpoint", "").toAbsolutePath();
+        Files.delete(marker);
+        assertThatThrownBy(() -> launcher.start(List.of("touch", marker.toString()), pid -> {
+            parked.add(pid);
+            throw new IllegalStateException("cgroup full");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("cgroup full");
+        assertThat(Kernel.exists(parked.getFirst())).as("child killed and reaped").isFalse();
+        assertThat(marker).doesNotExist();
     }
 
     @Test
