@@ -1,7 +1,6 @@
 package dev.linx.user.sample;
 
 import dev.linx.user.IdMapping;
-import dev.linx.user.ParkedProcess;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import java.io.IOException;
@@ -20,8 +19,10 @@ import org.springframework.stereotype.Service;
  * Runs {@code id}, always {@code id}, in a fresh user namespace with the launcher's configured maps, and remembers
  * the last run for the page.
  *
- * <p>It does what {@link UserNamespaceLauncher#start} does, one step at a time, so that it can look at the parked
- * child between the steps: park, write the defaults, read back what the kernel now says, proceed.
+ * <p>It starts {@code id} through the launcher, which parks it, writes the defaults, and here, at the checkpoint,
+ * lets the sandbox read back what the kernel now says of the child before {@code id} runs. The host ids are the parked
+ * child's, which {@code exec} keeps: the workload's own, unless the launcher takes root inside with {@code setpriv}
+ * once released (a JVM that may not change ids, mapping root inside to another id than its own).
  */
 @Service
 final class WhoamiSandbox {
@@ -40,24 +41,28 @@ final class WhoamiSandbox {
     }
 
     Whoami run() throws IOException, InterruptedException {
-        try (ParkedProcess child = this.launcher.park(ID)) {
-            long pid = child.hostPid();
-            this.operations.setupMaps(pid, this.launcher.defaults());
-            List<IdMapping> uidMap = this.operations.readUidMap(pid);
-            List<IdMapping> gidMap = this.operations.readGidMap(pid);
-            String setgroups = this.operations.readSetgroups(pid).name().toLowerCase(Locale.ROOT);
-            // The parked child already has the credentials the workload will run with: exec keeps them.
-            long hostUid = statusId(pid, "Uid:");
-            long hostGid = statusId(pid, "Gid:");
-            Process id = child.proceed();
-            String seen = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!id.waitFor(10, TimeUnit.SECONDS)) {
-                id.destroyForcibly().waitFor();
-            }
-            Whoami whoami = new Whoami(seen, hostUid, hostGid, uidMap, gidMap, setgroups);
-            this.last.set(whoami);
-            return whoami;
+        AtomicReference<Checkpoint> seenParked = new AtomicReference<>();
+        Process id = this.launcher.start(ID, pid -> seenParked.set(checkpoint(pid)));
+        String seen = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!id.waitFor(10, TimeUnit.SECONDS)) {
+            id.destroyForcibly().waitFor();
         }
+        Checkpoint parked = seenParked.get();
+        Whoami whoami = new Whoami(seen, parked.hostUid(), parked.hostGid(), parked.uidMap(), parked.gidMap(),
+                parked.setgroups());
+        this.last.set(whoami);
+        return whoami;
+    }
+
+    /** What the kernel says of the parked child once the launcher has written its maps. */
+    private Checkpoint checkpoint(long pid) {
+        return new Checkpoint(statusId(pid, "Uid:"), statusId(pid, "Gid:"), this.operations.readUidMap(pid),
+                this.operations.readGidMap(pid),
+                this.operations.readSetgroups(pid).name().toLowerCase(Locale.ROOT));
+    }
+
+    private record Checkpoint(long hostUid, long hostGid, List<IdMapping> uidMap, List<IdMapping> gidMap,
+            String setgroups) {
     }
 
     Optional<Whoami> last() {
