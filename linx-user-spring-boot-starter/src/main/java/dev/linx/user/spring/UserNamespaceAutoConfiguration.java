@@ -9,7 +9,6 @@ import dev.linx.user.UserNamespaces;
 import java.util.List;
 import java.util.StringJoiner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,7 +20,8 @@ import org.springframework.context.annotation.Conditional;
  * {@link UserNamespaceLauncher} that writes the {@code linx.user.*} maps for every workload it starts.
  *
  * <p>Off when {@code linx.user.enabled=false}, on a host that is not Linux, and on a kernel without user namespaces
- * (with a log line saying which). Each bean backs off when the application defines its own.
+ * (with a log line saying which); any other value of {@code linx.user.enabled} than {@code true} or {@code false}
+ * stops start-up. Each bean backs off when the application defines its own.
  *
  * <pre>{@code
  * @RestController
@@ -35,8 +35,7 @@ import org.springframework.context.annotation.Conditional;
  * }</pre>
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
-@Conditional(OnUserNamespaceSupportCondition.class)
+@Conditional({ OnUserNamespaceEnabledCondition.class, OnUserNamespaceSupportCondition.class })
 @EnableConfigurationProperties(UserNamespaceProperties.class)
 public final class UserNamespaceAutoConfiguration {
 

@@ -8,29 +8,35 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
 
 /**
- * Explains a bad {@code linx.user.*} value: which property, the value given, the rule it breaks and how to write it.
+ * Explains a bad {@code linx.user.*} value (or {@code management.health.userns.probe-interval}): which property, the value given, the rule it breaks and how to write it.
  * Ordered before Spring Boot's generic binding analysis, whose action ("update your configuration") names no fix.
  */
 final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
 
     private static final String PREFIX = "linx.user.";
 
+    /** The health contributor's one key of its own, bound where it is used. */
+    static final String PROBE_INTERVAL = "management.health.userns.probe-interval";
+
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidUserNamespacePropertyException invalid) {
-                InvalidMappingException error = invalid.mappingError();
-                return analysis(invalid.property(), invalid.value(),
-                        error.getMessage() + " (" + error.reason() + ")", t);
+                return analysis(invalid.property(), invalid.value(), invalid.problem(), t);
             }
-            if (t instanceof BindException bind && bind.getName().toString().startsWith(PREFIX)) {
+            if (t instanceof BindException bind && isOurs(bind.getName().toString())) {
                 ConfigurationProperty property = bind.getProperty();
                 String name = property != null ? property.getName().toString() : bind.getName().toString();
-                String value = property != null ? String.valueOf(property.getValue()) : "(not set)";
+                // No property for an entry given as an object (inside, outside, length): its reason shows the entry.
+                String value = property != null ? String.valueOf(property.getValue()) : null;
                 return analysis(name, value, rootMessage(bind), t);
             }
         }
         return null;
+    }
+
+    private static boolean isOurs(String property) {
+        return property.startsWith(PREFIX) || property.equals(PROBE_INTERVAL);
     }
 
     @Override
@@ -39,7 +45,8 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
     }
 
     private static FailureAnalysis analysis(String property, String value, String problem, Throwable cause) {
-        String description = "Invalid value for '" + property + "': " + value + "\n\nReason: " + problem;
+        String description = "Invalid value for '" + property + "'" + (value != null ? ": " + value : "")
+                + "\n\nReason: " + problem;
         return new FailureAnalysis(description, action(property), cause);
     }
 
@@ -65,6 +72,13 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
         }
         if (key.startsWith("namespaces")) {
             return "List linx.user.namespaces from: user, mount, pid, uts, ipc, net, cgroup.";
+        }
+        if (key.equals("enabled")) {
+            return "Set linx.user.enabled to 'true' (the default) or 'false' (every linx-user bean off).";
+        }
+        if (property.equals(PROBE_INTERVAL)) {
+            return "Set " + PROBE_INTERVAL + " to a duration of 0s or more, for example '10s' (the default); "
+                    + "'0s' checks at every health request.";
         }
         return "Check " + property + " against the linx-user configuration reference (docs/configuration.md).";
     }

@@ -157,6 +157,25 @@ class UserNamespaceAutoConfigurationTest {
     }
 
     @Test
+    void anEnabledValueOtherThanTrueOrFalseStopsStartUpInsteadOfSwitchingTheStarterOff() {
+        this.runner.withPropertyValues("linx.user.enabled=yes").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).startsWith("Invalid value for 'linx.user.enabled': yes")
+                .contains("must be true or false");
+            assertThat(analysis.getAction()).contains("'true'").contains("'false'");
+        });
+    }
+
+    @Test
+    void enabledIsReadWithoutRegardToCase() {
+        this.runner.withPropertyValues("linx.user.enabled=TRUE")
+            .run(context -> assertThat(context).hasSingleBean(UserNamespaceLauncher.class));
+        this.runner.withPropertyValues("linx.user.enabled=False")
+            .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(UserNamespaceLauncher.class));
+    }
+
+    @Test
     void disabledIgnoresEvenInvalidMaps() {
         this.runner.withPropertyValues("linx.user.enabled=false", "linx.user.uid-map=nonsense")
             .run(context -> assertThat(context).hasNotFailed());
@@ -208,7 +227,8 @@ class UserNamespaceAutoConfigurationTest {
                 "linx.user.gid-map[0].length=0").run(context -> {
                     assertThat(context).hasFailed();
                     FailureAnalysis analysis = analyze(context.getStartupFailure());
-                    assertThat(analysis.getDescription()).contains("linx.user.gid-map[0]").contains("BAD_ENTRY");
+                    assertThat(analysis.getDescription()).startsWith("Invalid value for 'linx.user.gid-map[0]'\n")
+                        .contains("{0, 1000, 0}").contains("BAD_ENTRY").doesNotContain("(not set)");
                     assertThat(analysis.getAction()).contains("linx.user.gid-map");
                 });
     }

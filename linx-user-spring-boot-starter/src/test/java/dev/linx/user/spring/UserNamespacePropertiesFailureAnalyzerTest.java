@@ -29,6 +29,32 @@ class UserNamespacePropertiesFailureAnalyzerTest {
     }
 
     @Test
+    void anEnabledSwitchThatIsNeitherTrueNorFalseEndsStartUpWithTheReport(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(Plain.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+
+        assertThatThrownBy(() -> application.run("--linx.user.enabled=yes")).isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Invalid value for 'linx.user.enabled': yes")
+            .contains("Reason: must be true or false")
+            .contains("Set linx.user.enabled to 'true' (the default) or 'false'");
+    }
+
+    @Test
+    void aNegativeProbeIntervalEndsStartUpWithTheReport(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(Plain.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+
+        assertThatThrownBy(() -> application.run("--management.health.userns.probe-interval=-1s")).isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Invalid value for 'management.health.userns.probe-interval': -1s")
+            .contains("Reason: must not be negative")
+            .contains("to a duration of 0s or more");
+    }
+
+    @Test
     void leavesOtherBindingFailuresToSpringBoot() {
         assertThat(new UserNamespacePropertiesFailureAnalyzer().analyze(new IllegalStateException("other"))).isNull();
     }

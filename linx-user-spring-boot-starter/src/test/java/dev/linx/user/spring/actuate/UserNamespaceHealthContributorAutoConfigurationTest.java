@@ -41,6 +41,14 @@ class UserNamespaceHealthContributorAutoConfigurationTest {
     }
 
     @Test
+    void aNegativeProbeIntervalStopsStartUp() {
+        this.runner.withPropertyValues("management.health.userns.probe-interval=-1s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessage("must not be negative");
+        });
+    }
+
+    @Test
     void backsOffWhenTheHealthIndicatorIsDisabled() {
         this.runner.withPropertyValues("management.health.userns.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(UserNamespaceHealthIndicator.class));
