@@ -17,10 +17,7 @@ class UserNamespacePropertiesFailureAnalyzerTest {
 
     @Test
     void aBadMapEndsStartUpWithSpringBootsFailureReportNamingThePropertyAndTheFix(CapturedOutput output) {
-        SpringApplication application = new SpringApplication(Plain.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
-
-        assertThatThrownBy(() -> application.run("--linx.user.gid-map=0:1000:0")).isNotNull();
+        failToStart("--linx.user.gid-map=0:1000:0");
 
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("Invalid value for 'linx.user.gid-map': 0:1000:0")
@@ -30,10 +27,7 @@ class UserNamespacePropertiesFailureAnalyzerTest {
 
     @Test
     void anEnabledSwitchThatIsNeitherTrueNorFalseEndsStartUpWithTheReport(CapturedOutput output) {
-        SpringApplication application = new SpringApplication(Plain.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
-
-        assertThatThrownBy(() -> application.run("--linx.user.enabled=yes")).isNotNull();
+        failToStart("--linx.user.enabled=yes");
 
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("Invalid value for 'linx.user.enabled': yes")
@@ -43,10 +37,7 @@ class UserNamespacePropertiesFailureAnalyzerTest {
 
     @Test
     void aNegativeProbeIntervalEndsStartUpWithTheReport(CapturedOutput output) {
-        SpringApplication application = new SpringApplication(Plain.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
-
-        assertThatThrownBy(() -> application.run("--management.health.userns.probe-interval=-1s")).isNotNull();
+        failToStart("--management.health.userns.probe-interval=-1s");
 
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("Invalid value for 'management.health.userns.probe-interval': -1s")
@@ -57,6 +48,13 @@ class UserNamespacePropertiesFailureAnalyzerTest {
     @Test
     void leavesOtherBindingFailuresToSpringBoot() {
         assertThat(new UserNamespacePropertiesFailureAnalyzer().analyze(new IllegalStateException("other"))).isNull();
+    }
+
+    /** Runs the application with one bad argument; its failure report goes to the captured output. */
+    private static void failToStart(String argument) {
+        SpringApplication application = new SpringApplication(Plain.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        assertThatThrownBy(() -> application.run(argument)).isNotNull();
     }
 
     @Configuration(proxyBeanMethods = false)
