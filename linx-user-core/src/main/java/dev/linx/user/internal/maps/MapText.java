@@ -9,7 +9,10 @@ import java.util.List;
  */
 public final class MapText {
 
-    /** Digits of the longest id we accept; more cannot be a 32-bit id and could overflow a long. */
+    /**
+     * Significant digits of the longest number we read; more cannot be a 32-bit id and could overflow a long. Leading
+     * zeros do not count: the kernel's {@code simple_strtoul} takes any number of them.
+     */
     private static final int MAX_DIGITS = 18;
 
     private MapText() {
@@ -65,13 +68,16 @@ public final class MapText {
                 }
             }
             int digitsStart = pos;
+            while (pos < end && text.charAt(pos) == '0') {
+                pos++;
+            }
+            int significantStart = pos;
             long value = 0;
             while (pos < end && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
                 value = value * 10 + (text.charAt(pos) - '0');
                 pos++;
             }
-            int digits = pos - digitsStart;
-            if (digits == 0 || digits > MAX_DIGITS) {
+            if (pos == digitsStart || pos - significantStart > MAX_DIGITS) {
                 return null;
             }
             fields[field] = value;

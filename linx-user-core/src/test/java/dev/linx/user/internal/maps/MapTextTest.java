@@ -33,6 +33,21 @@ class MapTextTest {
     }
 
     @Test
+    void leadingZerosDoNotCountTowardsANumbersLengthAsForTheKernelsSimpleStrtoul() {
+        String zeros = "0".repeat(30);
+        assertThat(IdMapping.parse(zeros + "1 1000 1")).isEqualTo(IdMapping.of(1, 1000, 1));
+        assertThat(IdMapping.parse("0:" + zeros + "1000:1")).isEqualTo(IdMapping.of(0, 1000, 1));
+        assertThat(IdMapping.parse(zeros + " 1000 1")).isEqualTo(IdMapping.of(0, 1000, 1));
+        assertThat(MapText.parseMap("0 " + zeros + "1000 " + zeros + "1\n")).containsExactly(IdMapping.of(0, 1000, 1));
+    }
+
+    @Test
+    void aNumberOfNineteenSignificantDigitsIsNotReadEvenAfterLeadingZeros() {
+        assertThat(MapText.parseFields("0 0 " + "0".repeat(5) + "1" + "0".repeat(18))).isNull();
+        assertThat(MapText.parseFields("0 0 1" + "0".repeat(17))).containsExactly(0, 0, 100_000_000_000_000_000L);
+    }
+
+    @Test
     void renderingThenParsingRoundTrips() {
         var map = MapRulesTest.identityEntries(340);
         assertThat(MapText.parseMap(new String(MapText.render(map)))).isEqualTo(map);
