@@ -21,6 +21,9 @@ import java.nio.charset.StandardCharsets;
  * {@code malloc}/{@code free} nor zero a buffer. What does not fit, and everything on a virtual thread (which would
  * otherwise keep a block per short-lived thread), comes from a confined arena freed on close, as before. Memory from a
  * session is not zeroed.
+ *
+ * <p>The calls a wait repeats in one session ({@link #poll}, {@link #reap}) reuse one buffer of the session's, taken at
+ * their first use: a session held across a wait of any length stays at the size its first round gave it.
  */
 public final class Syscalls implements AutoCloseable {
 
@@ -39,6 +42,12 @@ public final class Syscalls implements AutoCloseable {
     private final long mark;
     private Arena overflow;
     private final MemorySegment capture;
+    /** Bytes this session has taken so far: what a test reads to see that a wait does not grow it. */
+    private long allocated;
+    /** The {@code struct pollfd} of {@link #poll}, once it was called. */
+    private MemorySegment pollfd;
+    /** The {@code siginfo_t} of {@link #reap} and {@link #killAndReapChild}, once one of them was called. */
+    private MemorySegment siginfo;
 
     private Syscalls() {
         this.scratch = Thread.currentThread().isVirtual() ? null : SCRATCH.get();
@@ -53,6 +62,7 @@ public final class Syscalls implements AutoCloseable {
 
     /** Native memory for this session, not zeroed. */
     MemorySegment allocate(long size, long alignment) {
+        allocated += size;
         if (scratch != null) {
             long start = (scratch.top + alignment - 1) & -alignment;
             if (start + size <= SCRATCH_SIZE) {
@@ -64,6 +74,11 @@ public final class Syscalls implements AutoCloseable {
             overflow = Arena.ofConfined();
         }
         return overflow.allocate(size, alignment);
+    }
+
+    /** The bytes this session has taken from its thread's block or its arena so far, alignment padding aside. */
+    long allocated() {
+        return allocated;
     }
 
     /** A NUL-terminated copy of {@code text} (UTF-8). */
@@ -202,7 +217,9 @@ public final class Syscalls implements AutoCloseable {
      * @return the returned events, {@code 0} on timeout or {@code EINTR}
      */
     public int poll(int fd, short events, int timeoutMillis) throws ErrnoException {
-        MemorySegment pollfd = allocate(8, 4);
+        if (pollfd == null) {
+            pollfd = allocate(8, 4);
+        }
         pollfd.set(ValueLayout.JAVA_INT, 0, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, 4, events);
         pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
@@ -266,7 +283,7 @@ public final class Syscalls implements AutoCloseable {
      *         {@code -1} when the child has not exited yet
      */
     public int reap(int pidfd) throws ErrnoException {
-        MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8).fill((byte) 0);
+        MemorySegment info = siginfo().fill((byte) 0);
         int result;
         try {
             result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info,
@@ -299,7 +316,7 @@ public final class Syscalls implements AutoCloseable {
         if (result < 0) {
             throw failure("kill");
         }
-        MemorySegment info = allocate(LibC.SIGINFO_SIZE, 8);
+        MemorySegment info = siginfo();
         do {
             try {
                 result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PID, (int) pid, info, LibC.WEXITED);
@@ -310,6 +327,13 @@ public final class Syscalls implements AutoCloseable {
         if (result < 0) {
             throw failure("waitid");
         }
+    }
+
+    private MemorySegment siginfo() {
+        if (siginfo == null) {
+            siginfo = allocate(LibC.SIGINFO_SIZE, 8);
+        }
+        return siginfo;
     }
 
     /** {@code epoll_create1(EPOLL_CLOEXEC)}. */

@@ -88,6 +88,45 @@ class SyscallsTest {
     }
 
     @Test
+    void pollingAgainAndAgainInOneSessionTakesNoMoreMemoryThanTheFirstPoll() throws Exception {
+        try (Syscalls sys = Syscalls.open()) {
+            int[] pipe = sys.pipe(LibC.O_CLOEXEC);
+            try {
+                sys.poll(pipe[0], LibC.POLLIN, 0);
+                long afterFirst = sys.allocated();
+                // Past the 32 KiB block at 8 bytes a poll, where every further poll would have come from the arena.
+                for (int i = 0; i < 10_000; i++) {
+                    sys.poll(pipe[i % 2], LibC.POLLIN, 0);
+                }
+                assertThat(sys.allocated()).isEqualTo(afterFirst);
+            } finally {
+                sys.close(pipe[0]);
+                sys.close(pipe[1]);
+            }
+        }
+    }
+
+    @Test
+    void reapingARunningChildAgainAndAgainInOneSessionTakesNoMoreMemoryThanTheFirstTry() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try (Syscalls sys = Syscalls.open()) {
+            int pidfd = sys.pidfdOpen(sleeper.pid());
+            try {
+                assertThat(sys.reap(pidfd)).as("still running").isEqualTo(-1);
+                long afterFirst = sys.allocated();
+                for (int i = 0; i < 1_000; i++) {
+                    sys.reap(pidfd);
+                }
+                assertThat(sys.allocated()).isEqualTo(afterFirst);
+            } finally {
+                sys.close(pidfd);
+            }
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aPidfdOfThisProcessCannotBeReapedAsAChild() throws Exception {
         try (Syscalls sys = Syscalls.open()) {
             int pidfd = sys.pidfdOpen(ProcessHandle.current().pid());
