@@ -173,7 +173,10 @@ public final class ParkedProcess implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait for the child to reach the checkpoint (default 30 seconds). */
+        /**
+         * How long to wait for the child to reach the checkpoint (default 30 seconds); a duration too long to count in
+         * nanoseconds (about 292 years) waits without limit.
+         */
         public Builder readinessTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("readiness timeout must be positive, got " + timeout);

@@ -210,6 +210,14 @@ class ParkedProcessTest {
     }
 
     @Test
+    void aReadinessTimeoutTooLongForNanosecondsIsNoLimit() {
+        try (ParkedProcess child = ParkedProcess.builder(List.of("true"))
+                .readinessTimeout(Duration.ofSeconds(Long.MAX_VALUE)).start()) {
+            assertThat(child.hostPid()).isPositive();
+        }
+    }
+
+    @Test
     void anEmptyArgvIsRefused() {
         assertThatThrownBy(() -> ParkedProcess.start(List.of(), Set.of())).isInstanceOf(IllegalArgumentException.class);
     }

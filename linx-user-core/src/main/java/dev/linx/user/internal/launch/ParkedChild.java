@@ -140,7 +140,9 @@ public final class ParkedChild {
      * helper prints the line and then blocks until released.
      */
     private static String readLine(SpawnedProcess process, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // Saturated: a timeout past Long.MAX_VALUE ns (292 years) is no limit, not an ArithmeticException after the
+        // child was spawned. The deadline may wrap; the difference below does not.
+        long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(timeout);
         byte[] line = new byte[MAX_READY_LINE];
         int length = 0;
         int fd = process.readinessFd();
