@@ -4,9 +4,12 @@ import static dev.linx.user.Expect.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.linx.user.internal.sys.Credentials;
+import dev.linx.user.internal.sys.ThreadCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +82,23 @@ class RejectionHintTest {
                 HintProbe.class, "map-host-root");
         assertThat(lines.getFirst()).isEqualTo("EPERM SET_UID_MAP | mapping host uid 0 needs CAP_SETFCAP over the"
                 + " parent namespace: map another host uid, or keep CAP_SETFCAP");
+    }
+
+    @Test
+    void aThreadWithoutCapSetuidInAProcessThatHasItIsToldTheUnprivilegedRule() throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        long pid = parked();
+        AtomicReference<UserNamespaceException> refused = new AtomicReference<>();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            ThreadCapabilities.dropEffective(Credentials.CAP_SETUID);
+            refused.set(rejection(() -> UserNamespaces.operations(MappingStrategy.DIRECT)
+                    .setUidMap(pid, List.of(IdMapping.of(0, 100_000, 65_536)))));
+        });
+        writer.join();
+
+        assertThat(refused.get().errno()).isEqualTo(Errno.EPERM);
+        assertThat(refused.get().hint()).hasValueSatisfying(h -> assertThat(h)
+                .startsWith("unprivileged writers may map only their own effective uid (0), length 1"));
     }
 
     @Test

@@ -7,11 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * This process's effective ids and effective capabilities, as the kernel sees them now.
+ * The calling thread's effective ids and effective capabilities, as the kernel sees them now. Credentials belong to a
+ * thread ({@code capset(2)} changes only the caller's), and the kernel checks the calling thread's when it writes a
+ * map or starts a child, so that is the set read here, not the thread-group leader's that {@code /proc/self/status}
+ * shows.
  *
  * @param euid effective user id
  * @param egid effective group id
- * @param effectiveCapabilities the {@code CapEff} bit set of {@code /proc/self/status}
+ * @param effectiveCapabilities the {@code CapEff} bit set of {@code /proc/thread-self/status}
  */
 public record Credentials(long euid, long egid, long effectiveCapabilities) {
 
@@ -24,18 +27,20 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
     /** {@code CAP_SETFCAP}. */
     public static final int CAP_SETFCAP = 31;
 
+    private static final String STATUS = "/proc/thread-self/status";
+
     /**
-     * Reads the current credentials from one read of {@code /proc/self/status} ({@code Uid:}, {@code Gid:} and
-     * {@code CapEff:}), through plain file I/O rather than the FFM linker: the linker's first use costs ~150 ms in a
-     * cold JVM, and this runs while applications start (for the rootless default). Nothing here reports an errno:
-     * a process can always read its own status.
+     * Reads the calling thread's credentials from one read of {@code /proc/thread-self/status} ({@code Uid:},
+     * {@code Gid:} and {@code CapEff:}), through plain file I/O rather than the FFM linker: the linker's first use
+     * costs ~150 ms in a cold JVM, and this runs while applications start (for the rootless default). Nothing here
+     * reports an errno: a thread can always read its own status.
      */
     public static Credentials current() {
         String status;
-        try (InputStream in = new FileInputStream("/proc/self/status")) {
+        try (InputStream in = new FileInputStream(STATUS)) {
             status = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/status", e);
+            throw new UncheckedIOException("cannot read " + STATUS, e);
         }
         long euid = -1;
         long egid = -1;
@@ -50,7 +55,7 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
             }
         }
         if (euid < 0 || egid < 0) {
-            throw new IllegalStateException("/proc/self/status has no Uid: or Gid: line");
+            throw new IllegalStateException(STATUS + " has no Uid: or Gid: line");
         }
         return new Credentials(euid, egid, capabilities);
     }
@@ -65,7 +70,7 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
         return (effectiveCapabilities & (1L << capability)) != 0;
     }
 
-    /** Whether this process may take any host uid and gid ({@code CAP_SETUID} and {@code CAP_SETGID}). */
+    /** Whether the calling thread may take any host uid and gid ({@code CAP_SETUID} and {@code CAP_SETGID}). */
     public boolean canChangeIds() {
         return has(CAP_SETUID) && has(CAP_SETGID);
     }

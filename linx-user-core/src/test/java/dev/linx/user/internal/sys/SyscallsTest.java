@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SyscallsTest {
 
     @Test
-    void theEffectiveCapabilitiesAreTheOnesTheKernelReportsInProcSelfStatus() throws ErrnoException {
+    void theEffectiveCapabilitiesAreTheOnesTheKernelReportsInProcThreadSelfStatus() throws ErrnoException {
         try (Syscalls sys = Syscalls.open()) {
             assertThat(sys.effectiveCapabilities()).isEqualTo(Credentials.current().effectiveCapabilities());
         }
