@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
  * (every platform thread is a task), and child processes, zombies included. Uses no test library: the probes that run
  * in their own JVM use it too.
  *
- * <p>The library's own threads are virtual ({@code linx-*}: the readiness reader, the cleaner); the kernel does not see
- * them, so they are counted in a thread dump of the JVM, which lists virtual threads too.
+ * <p>The library's own threads ({@code linx-*}) are virtual but one: the cleaner, a map helper's stderr reader and the
+ * releaser of an exited workload's pipes are virtual, which the kernel does not see, so they are counted in a thread
+ * dump of the JVM, which lists virtual threads too. The one platform thread, {@code linx-user-reaper}, is started at
+ * the JVM's first launch and kept: a warm-up launch puts it in the starting counts (as a task and in the dump), and a
+ * second one would show in both.
  *
  * <p>Threads of the JVM's own on-demand pools are not counted: garbage-collector and JIT compiler workers, the
  * carriers of virtual threads ({@code ForkJoinPool-*}) and the JDK's {@code process reaper}. The JVM starts them when
- * load first asks for them and keeps them (or lets them expire on its own schedule), whatever the library does; the
- * library itself starts no platform thread, and a process it failed to reap shows up among the children.
+ * load first asks for them and keeps them (or lets them expire on its own schedule), whatever the library does; a
+ * process the library failed to reap shows up among the children.
  */
 final class Leaks {
 

@@ -197,6 +197,19 @@ class SpawnedProcessTest {
     }
 
     @Test
+    void everyChildIsReapedByTheOneDaemonPlatformThreadTheLibraryStarts() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            started("/bin/true").onExit().get(10, TimeUnit.SECONDS);
+        }
+        List<Thread> reapers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("linx-user-reaper")).toList();
+        assertThat(reapers).singleElement().satisfies(t -> {
+            assertThat(t.isVirtual()).isFalse();
+            assertThat(t.isDaemon()).isTrue();
+        });
+    }
+
+    @Test
     void waitersOnSeveralThreadsAllSeeTheExit() throws Exception {
         SpawnedProcess p = started(SH, "-c", "sleep 0.2; exit 4");
         List<java.util.concurrent.Future<Integer>> waits = new java.util.ArrayList<>();
