@@ -51,7 +51,7 @@ public final class PinnedDir implements AutoCloseable {
     /**
      * Locks the directory for one verb.
      *
-     * @return the descriptor, or {@code -1} if the pin was already released (the caller then opens the pid afresh)
+     * @return the descriptor, or {@code -1} if the pin was already released (the pid may then name another process)
      */
     int acquire() {
         lock.lock();

@@ -36,16 +36,24 @@ final class ProcDir implements AutoCloseable {
         this.pinned = pinned;
     }
 
-    /** Opens the directory of a pid, through its pin when it has one. */
+    /**
+     * Opens the directory of a pid, through its pin when it has one.
+     *
+     * @throws ErrnoException {@code ESRCH} when the pid was pinned but the pin was released while this verb waited for
+     *         it
+     */
     static ProcDir open(Syscalls sys, long pid) throws ErrnoException {
         PinnedDir pin = PinnedDir.lookup(pid);
-        if (pin != null) {
-            int pinnedFd = pin.acquire();
-            if (pinnedFd >= 0) {
-                return new ProcDir(sys, pinnedFd, pin);
-            }
+        if (pin == null) {
+            return new ProcDir(sys, sys.open("/proc/" + pid, DIR_FLAGS), null);
         }
-        return new ProcDir(sys, sys.open("/proc/" + pid, DIR_FLAGS), null);
+        int pinnedFd = pin.acquire();
+        if (pinnedFd < 0) {
+            // close() killed the child (or proceed() let it run) after this verb found its pin; by now the pid may
+            // name a process that reused it, and a verb given a parked child's pid reaches that child or nothing.
+            throw new ErrnoException("open", Errno.ESRCH.code());
+        }
+        return new ProcDir(sys, pinnedFd, pin);
     }
 
     /**
