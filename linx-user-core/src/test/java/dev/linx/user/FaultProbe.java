@@ -25,6 +25,10 @@ public final class FaultProbe {
             descriptorsRunOut(park);
             return;
         }
+        if (args[0].equals("read-descriptors")) {
+            readRunsOutOfDescriptors();
+            return;
+        }
         Runnable fault = switch (args[0]) {
             case "park", "used-up" -> park;
             case "park-as-other" -> () -> ParkedProcess.builder(List.of("true")).hostIdentity(1, 1).start().close();
@@ -86,17 +90,7 @@ public final class FaultProbe {
         Leaks.Snapshot before = Leaks.take();
         Set<String> outcomes = new TreeSet<>();
         for (int free = 0; free <= 15; free++) {
-            List<FileChannel> fillers = new ArrayList<>();
-            try {
-                while (true) {
-                    fillers.add(FileChannel.open(Path.of("/dev/null")));
-                }
-            } catch (IOException full) {
-                // EMFILE: the table is full.
-            }
-            for (int i = 0; i < free; i++) {
-                fillers.removeLast().close();
-            }
+            List<FileChannel> fillers = fillDescriptorTable(free);
             try {
                 park.run();
                 outcomes.add("no failure");
@@ -111,6 +105,62 @@ public final class FaultProbe {
         outcomes.forEach(System.out::println);
         String left = Leaks.leftSince(before);
         System.out.println("left: " + (left.isEmpty() ? "nothing" : left));
+    }
+
+    /**
+     * Reads this process's own uid_map with the descriptor table full but for 0 to 3 free entries, so that first the
+     * /proc directory, then the map file cannot be opened. Prints each distinct outcome (a rejection as its errno,
+     * operation and hint), then what was left.
+     */
+    private static void readRunsOutOfDescriptors() throws IOException {
+        UserNamespaceOperations ops = UserNamespaces.operations();
+        long self = ProcessHandle.current().pid();
+        // Warm-up: a full table cannot load the classes of the read, nor of a rejection and its hint.
+        Runnable read = () -> ops.readUidMap(self);
+        describeRejection(read);
+        describeRejection(() -> ops.readUidMap(Integer.MAX_VALUE));
+        Leaks.Snapshot before = Leaks.take();
+        Set<String> outcomes = new TreeSet<>();
+        for (int free = 0; free <= 3; free++) {
+            List<FileChannel> fillers = fillDescriptorTable(free);
+            try {
+                outcomes.add(describeRejection(read));
+            } finally {
+                for (FileChannel filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
+        outcomes.forEach(System.out::println);
+        String left = Leaks.leftSince(before);
+        System.out.println("left: " + (left.isEmpty() ? "nothing" : left));
+    }
+
+    /** Fills the descriptor table with /dev/null, then closes the last {@code free} of them again. */
+    private static List<FileChannel> fillDescriptorTable(int free) throws IOException {
+        List<FileChannel> fillers = new ArrayList<>();
+        try {
+            while (true) {
+                fillers.add(FileChannel.open(Path.of("/dev/null")));
+            }
+        } catch (IOException full) {
+            // EMFILE: the table is full.
+        }
+        for (int i = 0; i < free; i++) {
+            fillers.removeLast().close();
+        }
+        return fillers;
+    }
+
+    private static String describeRejection(Runnable verb) {
+        try {
+            verb.run();
+            return "no failure";
+        } catch (UserNamespaceException e) {
+            return "UserNamespaceException " + e.errno() + " " + e.operation() + " hint=" + e.hint().orElse("none");
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + " | " + e.getMessage();
+        }
     }
 
     private static String describe(Runnable fault) {

@@ -189,6 +189,17 @@ class FaultsTest {
         }
     }
 
+    @Test
+    void aReadWithNoDescriptorLeftIsARejectionWithEmfileAndNoHint() throws Exception {
+        try (ProbeJvm jvm = ProbeJvm.inPlace()) {
+            List<String> lines = jvm.run(List.of("prlimit", "--nofile=256:256", "--"), FaultProbe.class,
+                    "read-descriptors");
+            assertThat(lines).as("the /proc directory, then the map file, ran out; then the read succeeded")
+                    .containsExactly("UserNamespaceException EMFILE READ_UID_MAP hint=none", "no failure",
+                            "left: nothing");
+        }
+    }
+
     /**
      * Runs {@link FaultProbe} in a JVM of its own inside a wrapping user and mount namespace (root inside, the
      * caller outside), after {@code setup} ran there: the fault never touches the host's own settings.

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Names the kernel rule a rejection most likely broke, from the errno, the target's current state and the caller's
@@ -33,12 +34,17 @@ final class RejectionHints {
      * @param attempted the map that was being written, or {@code null}
      */
     static String hint(Operation operation, int errno, ProcDir dir, List<IdMapping> attempted) {
-        return hint(operation, errno, dir, attempted, PROC_SYS, Credentials.current());
+        return bestEffort(() -> hint(operation, errno, dir, attempted, PROC_SYS, Credentials::current));
     }
 
-    /** {@link #hint(Operation, int, ProcDir, List)} with the sysctl directory and the caller's credentials given. */
+    /**
+     * {@link #hint(Operation, int, ProcDir, List)} with the sysctl directory and the caller's credentials given.
+     *
+     * @param self asked only by the hints that depend on the caller: reading them opens /proc/self/status, which
+     *        fails like any open when the rejection itself is EMFILE or ENFILE
+     */
     static String hint(Operation operation, int errno, ProcDir dir, List<IdMapping> attempted, Path procSys,
-            Credentials self) {
+            Supplier<Credentials> self) {
         return switch (Errno.fromCode(errno)) {
             case ENOENT, ESRCH -> "the target process must exist: it exited, never existed, or its pid now belongs"
                     + " to another process; start a new child and write its maps before proceed()";
@@ -56,9 +62,12 @@ final class RejectionHints {
                 }
                 // A state the target shows for certain comes first; the AppArmor knob only makes a rule likely.
                 String certain = stateHint(operation, dir);
-                String appArmor = certain == null ? appArmorHint(operation, procSys, self) : null;
-                yield certain != null ? certain
-                        : appArmor != null ? appArmor : permissionHint(operation, dir, attempted, self);
+                if (certain != null) {
+                    yield certain;
+                }
+                Credentials caller = self.get();
+                String appArmor = appArmorHint(operation, procSys, caller);
+                yield appArmor != null ? appArmor : permissionHint(operation, dir, attempted, caller);
             }
             default -> null;
         };
@@ -66,11 +75,31 @@ final class RejectionHints {
 
     /** The hint for a map write {@code newuidmap}/{@code newgidmap} refused. */
     static String helperHint(Operation operation, ProcDir dir, List<IdMapping> attempted, HelperFailure failure) {
+        return bestEffort(() -> {
+            String kind = kind(operation);
+            if (written(dir, kind + "_map")) {
+                return writeOnce(kind);
+            }
+            Credentials self = Credentials.current();
+            String beyond = beyondRanges(operation, attempted, self);
+            if (beyond != null) {
+                return beyond;
+            }
+            String appArmor = appArmorHint(operation, PROC_SYS, self);
+            if (appArmor != null) {
+                return appArmor;
+            }
+            return "new" + kind + "map writes only into a namespace owned by the caller's user, for a live process:"
+                    + " its message above names the rule it applied";
+        });
+    }
+
+    /**
+     * The hint for an attempted entry outside the caller's own id and delegated ranges; {@code null} when every entry
+     * is inside them.
+     */
+    private static String beyondRanges(Operation operation, List<IdMapping> attempted, Credentials self) {
         String kind = kind(operation);
-        if (written(dir, kind + "_map")) {
-            return writeOnce(kind);
-        }
-        Credentials self = Credentials.current();
         SubordinateIds mine = SubordinateIds.of(self.euid());
         long own = operation == Operation.SET_UID_MAP ? mine.uid() : mine.gid();
         List<SubordinateIds.Range> ranges = operation == Operation.SET_UID_MAP ? mine.uids() : mine.gids();
@@ -85,12 +114,19 @@ final class RejectionHints {
                         + " --add-sub" + kind + "s) or map less";
             }
         }
-        String appArmor = appArmorHint(operation, PROC_SYS, self);
-        if (appArmor != null) {
-            return appArmor;
+        return null;
+    }
+
+    /**
+     * A hint is an aid to the rejection, never a reason to lose it: a hint that cannot be built (a file it reads is
+     * unreadable, no descriptor is left to open one) is no hint.
+     */
+    private static String bestEffort(Supplier<String> hint) {
+        try {
+            return hint.get();
+        } catch (RuntimeException e) {
+            return null;
         }
-        return "new" + kind + "map writes only into a namespace owned by the caller's user, for a live process:"
-                + " its message above names the rule it applied";
     }
 
     /** The hint a target's own state proves: a map already written, or setgroups after gid_map. */

@@ -33,7 +33,7 @@ class RejectionHintsFakeKnobTest {
                 Syscalls sys = Syscalls.open();
                 ProcDir dir = ProcDir.open(sys, child.hostPid())) {
             return RejectionHints.hint(Operation.SET_UID_MAP, Errno.EPERM.code(), dir, RANGE, fakeProcSys,
-                    UNPRIVILEGED);
+                    () -> UNPRIVILEGED);
         }
     }
 
