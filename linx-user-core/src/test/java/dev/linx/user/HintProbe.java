@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Rejections that need a caller other than the test JVM (no CAP_SETFCAP, a wrapping namespace, another user, another
- * /proc), run by
+ * /proc or /etc/subuid), run by
  * {@link RejectionHintTest} in a JVM of its own. Prints {@code errno operation | hint}.
  */
 public final class HintProbe {
@@ -22,6 +22,8 @@ public final class HintProbe {
                 case "map-unmapped" -> onParkedChild(pid -> ops.setUidMap(pid, List.of(IdMapping.of(0, 1000, 1))));
                 case "write-uid-map" -> ops.setUidMap(Long.parseLong(args[1]), List.of(IdMapping.of(0, 65534, 1)));
                 case "read-uid-map" -> ops.readUidMap(Long.parseLong(args[1]));
+                case "helper-beyond-range" -> onParkedChild(pid -> UserNamespaces.operations(MappingStrategy.HELPER)
+                        .setUidMap(pid, List.of(MapSetup.rootless().uid().getFirst(), IdMapping.of(1, 900_000, 10))));
                 default -> throw new IllegalArgumentException(args[0]);
             }
             result = "accepted";

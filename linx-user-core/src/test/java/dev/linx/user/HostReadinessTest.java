@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The readiness report, driven for real where this machine allows: this JVM in the initial namespace, a probe JVM in a
@@ -194,6 +195,27 @@ class HostReadinessTest {
                         + " /etc/subuid: 47000..47999 (1000 ids); range 47000..47999 contains the own uid 47111");
                 assertThat(line(lines, Check.SUBGID)).contains("contains the own gid 47111");
             }
+        }
+
+        @Test
+        void anUnreadableSubuidFileIsAWarningNamingTheFileAndTheOtherFindingsStillCome(@TempDir Path dir)
+                throws Exception {
+            assumeThat(Kernel.isRoot()).isTrue();
+            // Mode 0600, owned by root: the setuid helper reads it, uid 65534 cannot.
+            Path subuid = Files.writeString(dir.resolve("subuid"), "nobody:100000:65536\n");
+            Files.setPosixFilePermissions(subuid, PosixFilePermissions.fromString("rw-------"));
+            List<String> prefix = new ArrayList<>(ProbeJvm.withFileOver(subuid, Path.of("/etc/subuid")));
+            prefix.addAll(ProbeJvm.as(NOBODY, NOBODY));
+            List<String> lines = jvm.run(prefix, SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.SUBUID)).isEqualTo("subuid warn | /etc/subuid cannot be read by this process"
+                    + " (permission denied, mode 600): the ranges of nobody (65534) are unknown here, and"
+                    + " SubordinateIds cannot read them (newuidmap, setuid root, still can)"
+                    + " | chmod 644 /etc/subuid (shadow ships it readable by all: it holds no secret)");
+            assertThat(line(lines, Check.SUBGID)).startsWith("subgid warn | no range for nobody (65534) in /etc/subgid");
+            for (Check check : Check.values()) {
+                assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(check.key() + " "));
+            }
+            assertThat(lines).contains("ready true");
         }
 
         @Test

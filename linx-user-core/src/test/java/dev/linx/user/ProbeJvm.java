@@ -112,6 +112,15 @@ final class ProbeJvm implements AutoCloseable {
         return List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups");
     }
 
+    /**
+     * The prefix that runs a command in a private mount namespace where {@code source} is bound over {@code target}:
+     * how a probe sees another /etc file while the host's stays as it is.
+     */
+    static List<String> withFileOver(Path source, Path target) {
+        return List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", source.toString(), target.toString());
+    }
+
     @Override
     public void close() throws IOException {
         if (!copied) {

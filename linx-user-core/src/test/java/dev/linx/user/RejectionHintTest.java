@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ThreadCapabilities;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each hint against a real rejection, named by the rule it states (docs/errors.md lists them). The unprivileged rules
@@ -130,6 +134,20 @@ class RejectionHintTest {
         assumeThat(Kernel.isRoot()).isTrue();
         List<String> lines = jvm.run(withProcMountedAs("hidepid=2"), HintProbe.class, "read-uid-map", "1");
         assertThat(lines.getFirst()).startsWith("ENOENT READ_UID_MAP | the target process must exist");
+    }
+
+    @Test
+    void aHelperRefusalWhenTheCallerCannotReadSubuidNamesTheHelpersOwnMessage(@TempDir Path dir) throws Exception {
+        assumeThat(Kernel.isRoot()).isTrue();
+        assumeThat(Path.of("/usr/bin/newuidmap")).isExecutable();
+        // Mode 0600, owned by root: the setuid helper reads it, uid 65534 cannot.
+        Path subuid = Files.writeString(dir.resolve("subuid"), "nobody:100000:65536\n");
+        Files.setPosixFilePermissions(subuid, PosixFilePermissions.fromString("rw-------"));
+        List<String> prefix = new ArrayList<>(ProbeJvm.withFileOver(subuid, Path.of("/etc/subuid")));
+        prefix.addAll(ProbeJvm.as(65534, 65534));
+        List<String> lines = jvm.run(prefix, HintProbe.class, "helper-beyond-range");
+        assertThat(lines.getFirst()).isEqualTo("EPERM SET_UID_MAP | newuidmap writes only into a namespace owned by"
+                + " the caller's user, for a live process: its message above names the rule it applied");
     }
 
     /**

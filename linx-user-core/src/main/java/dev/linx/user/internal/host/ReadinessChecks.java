@@ -9,7 +9,10 @@ import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +39,6 @@ public final class ReadinessChecks {
         ReadinessChecks checks = new ReadinessChecks(root, Credentials.current());
         Passwd.Entry user = Passwd.byUid(checks.file("/etc/passwd"), checks.self.euid())
                 .orElse(new Passwd.Entry(null, checks.self.euid(), checks.self.egid()));
-        SubordinateIds subordinate = SubordinateIds.read(user.name(), user.uid(), user.gid(),
-                checks.file("/etc/subuid"), checks.file("/etc/subgid"));
         List<Finding> findings = new ArrayList<>();
         findings.add(checks.userNamespaces());
         findings.add(checks.maxUserNamespaces());
@@ -48,10 +49,8 @@ public final class ReadinessChecks {
         findings.add(checks.setpriv());
         findings.add(checks.helper(Check.NEWUIDMAP, HelperPrograms.NEWUIDMAP, Credentials.CAP_SETUID));
         findings.add(checks.helper(Check.NEWGIDMAP, HelperPrograms.NEWGIDMAP, Credentials.CAP_SETGID));
-        findings.add(checks.ranges(Check.SUBUID, "uid", subordinate, subordinate.uids(), subordinate.uid(),
-                Credentials.CAP_SETUID));
-        findings.add(checks.ranges(Check.SUBGID, "gid", subordinate, subordinate.gids(), subordinate.gid(),
-                Credentials.CAP_SETGID));
+        findings.add(checks.ranges(Check.SUBUID, "uid", user, user.uid(), Credentials.CAP_SETUID));
+        findings.add(checks.ranges(Check.SUBGID, "gid", user, user.gid(), Credentials.CAP_SETGID));
         return findings;
     }
 
@@ -186,17 +185,31 @@ public final class ReadinessChecks {
                         + "+ep " + program : "");
     }
 
-    private Finding ranges(Check check, String kind, SubordinateIds ids, List<SubordinateIds.Range> ranges, long own,
-            int capability) {
+    private Finding ranges(Check check, String kind, Passwd.Entry user, long own, int capability) {
         Path file = file("/etc/sub" + kind);
-        String who = ids.user() == null ? kind + " " + ids.uid() : ids.user() + " (" + ids.uid() + ")";
+        String who = user.name() == null ? kind + " " + user.uid() : user.name() + " (" + user.uid() + ")";
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            text = null;
+        } catch (IOException e) {
+            // Not a FAIL: the setuid helper reads the file whatever its mode, so maps may still work; but this
+            // process cannot know its ranges, and SubordinateIds, the rootless layout with it, throws.
+            return new Finding(check, Status.WARN, file + " cannot be read by this process (" + reason(e)
+                    + modeOf(file) + "): the ranges of " + who + " are unknown here, and SubordinateIds cannot read"
+                    + " them (new" + kind + "map, setuid root, still can)",
+                    "chmod 644 " + file + " (shadow ships it readable by all: it holds no secret)");
+        }
+        List<SubordinateIds.Range> ranges = text == null ? List.of() : SubordinateIds.parse(text, user.name(),
+                user.uid());
         if (ranges.isEmpty()) {
-            String evidence = (Files.exists(file) ? "no range for " + who + " in " + file : file + " does not exist");
+            String evidence = (text != null ? "no range for " + who + " in " + file : file + " does not exist");
             if (self.has(capability)) {
                 return new Finding(check, Status.OK, evidence + "; not needed: this process maps any ids directly", "");
             }
             return new Finding(check, Status.WARN, evidence + ": only the own " + kind + " can be mapped",
-                    "usermod --add-sub" + kind + "s 100000-165535 " + (ids.user() == null ? "<user>" : ids.user()));
+                    "usermod --add-sub" + kind + "s 100000-165535 " + (user.name() == null ? "<user>" : user.name()));
         }
         long total = ranges.stream().mapToLong(SubordinateIds.Range::count).sum();
         String evidence = who + " in " + file + ": " + ranges.stream().map(Object::toString)
@@ -208,6 +221,25 @@ public final class ReadinessChecks {
                     "move the range in " + file + " so it excludes " + own);
         }
         return new Finding(check, Status.OK, evidence, "");
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** {@code ", mode 600"}, or nothing when even the mode cannot be read. */
+    private static String modeOf(Path file) {
+        try {
+            return ", mode " + Integer.toOctalString((Integer) Files.getAttribute(file, "unix:mode") & 07777);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "";
+        }
     }
 
     /** How a helper is privileged: setuid root or file capabilities; {@code null} when neither. */

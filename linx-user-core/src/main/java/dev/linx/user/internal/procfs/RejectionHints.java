@@ -8,6 +8,7 @@ import dev.linx.user.UserNamespaceException.HelperFailure;
 import dev.linx.user.internal.host.HelperPrograms;
 import dev.linx.user.internal.sys.Credentials;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,11 +97,17 @@ final class RejectionHints {
 
     /**
      * The hint for an attempted entry outside the caller's own id and delegated ranges; {@code null} when every entry
-     * is inside them.
+     * is inside them, or when the ranges cannot be read: the helper is setuid root and reads a {@code /etc/subuid}
+     * (mode 0600, say) that the caller cannot, so its refusal is then explained by its own message.
      */
     private static String beyondRanges(Operation operation, List<IdMapping> attempted, Credentials self) {
         String kind = kind(operation);
-        SubordinateIds mine = SubordinateIds.of(self.euid());
+        SubordinateIds mine;
+        try {
+            mine = SubordinateIds.of(self.euid());
+        } catch (UncheckedIOException e) {
+            return null;
+        }
         long own = operation == Operation.SET_UID_MAP ? mine.uid() : mine.gid();
         List<SubordinateIds.Range> ranges = operation == Operation.SET_UID_MAP ? mine.uids() : mine.gids();
         for (IdMapping m : attempted) {
