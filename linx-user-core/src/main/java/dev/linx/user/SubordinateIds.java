@@ -25,11 +25,14 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Parsing follows the files' format as the helpers read it: one {@code owner:start:count} per line, where the owner
- * is a login name or a decimal uid; every line naming the user counts, in file order; blank lines and lines starting
- * with {@code #} are comments. A line whose numbers do not parse, whose count is below 1, or whose range passes
- * 4294967295 (the rules of {@link IdMapping}) grants nothing and is skipped, as the helpers skip it. A missing file
- * grants nothing.
+ * <p>Parsing keeps only the lines the helpers read the same way: one {@code owner:start:count} per line, where the
+ * owner is exactly a login name or a decimal uid (no blank around it), and start and count are plain decimals (ASCII
+ * digits only, no leading zero but in 0 itself, no sign or blank, no carriage return); every such line naming the
+ * user counts, in file order. Any other line is skipped, including some the helpers do read, differently: shadow's
+ * {@code newuidmap} reads numbers with {@code strtoul(..., 0)}, so {@code 0300000} is octal 98304 and {@code 0x10} is
+ * 16. Skipping errs on the safe side: the library may use fewer ids than the files grant, never a range the helpers
+ * refuse. Blank lines and lines starting with {@code #} are comments; a line whose count is below 1, or whose range
+ * passes 4294967295 (the rules of {@link IdMapping}), grants nothing. A missing file grants nothing.
  */
 public final class SubordinateIds {
 
@@ -156,22 +159,46 @@ public final class SubordinateIds {
     public static List<Range> parse(String text, String user, long uid) {
         List<Range> ranges = new ArrayList<>();
         String uidText = Long.toString(uid);
-        for (String raw : text.split("\n")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+        // Not stripped: the helpers compare the owner byte for byte, and a blank or '\r' left in a number makes them
+        // skip the line.
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
             String[] fields = line.split(":", -1);
             if (fields.length != 3 || !(fields[0].equals(user) || fields[0].equals(uidText))) {
                 continue;
             }
+            long start = plainDecimal(fields[1]);
+            long count = plainDecimal(fields[2]);
+            if (start < 0 || count < 0) {
+                continue;
+            }
             try {
-                ranges.add(new Range(Long.parseLong(fields[1]), Long.parseLong(fields[2])));
-            } catch (NumberFormatException | InvalidMappingException e) {
-                // The helpers skip such a line too: it grants nothing.
+                ranges.add(new Range(start, count));
+            } catch (InvalidMappingException e) {
+                // A count of 0 or a range past the id space: it grants nothing.
             }
         }
         return ranges;
+    }
+
+    /**
+     * The value of a number written the one way both Java and the helpers' {@code strtoul(..., 0)} read alike (ASCII
+     * digits, no leading zero but in 0 itself); -1 for anything else, or for a number too large for any range.
+     */
+    private static long plainDecimal(String field) {
+        // 10 digits hold every id; a longer plain number is past the id space anyway.
+        if (field.isEmpty() || field.length() > 10 || (field.length() > 1 && field.charAt(0) == '0')) {
+            return -1;
+        }
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(field);
     }
 
     /** The login name, or {@code null} when the uid has none. */

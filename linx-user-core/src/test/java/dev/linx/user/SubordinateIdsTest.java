@@ -43,6 +43,30 @@ class SubordinateIdsTest {
     }
 
     @Test
+    void aNumberTheHelpersReadInAnotherBaseIsSkipped() {
+        // newuidmap reads numbers with strtoul(..., 0): 0300000 is octal 98304 to it, 0x10 is 16.
+        String text = "alice:0300000:10\nalice:0x10:10\nalice:300000:010\nalice:7:7\n";
+        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new Range(7, 7));
+    }
+
+    @Test
+    void zeroItselfIsAPlainDecimal() {
+        assertThat(SubordinateIds.parse("alice:0:5\n", "alice", 1000)).containsExactly(new Range(0, 5));
+    }
+
+    @Test
+    void aNumberWithASignABlankACarriageReturnOrNonAsciiDigitsIsSkipped() {
+        String text = "alice:+5:5\nalice: 5:5\nalice:5:5 \nalice:5:5\r\nalice:\u0665:5\nalice:7:7\n";
+        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new Range(7, 7));
+    }
+
+    @Test
+    void anOwnerWithBlanksAroundItIsNotTheUser() {
+        assertThat(SubordinateIds.parse(" alice:5:5\nalice :5:5\n\t1000:5:5\nalice:7:7\n", "alice", 1000))
+                .containsExactly(new Range(7, 7));
+    }
+
+    @Test
     void anotherUsersLinesGrantNothing() {
         assertThat(SubordinateIds.parse("alicia:100000:65536\n10000:1:1\n", "alice", 1000)).isEmpty();
     }

@@ -3,11 +3,16 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Subordinate-id maps for real: an unprivileged user with ranges in /etc/subuid and /etc/subgid, created for this
@@ -24,7 +29,7 @@ class SubordinateMappingTest {
     @BeforeAll
     static void createUser() throws Exception {
         assumeThat(Kernel.isRoot()).as("creating a test user needs root").isTrue();
-        assumeThat(java.nio.file.Path.of("/usr/bin/newuidmap")).as("uidmap installed (.ci/run installs it)").isExecutable();
+        assumeThat(Path.of("/usr/bin/newuidmap")).as("uidmap installed (.ci/run installs it)").isExecutable();
         user = TestUser.create("linx-subid-test", UID, SUB_START + ":65536");
     }
 
@@ -115,6 +120,26 @@ class SubordinateMappingTest {
     @Test
     void newgidmapDeniesSetgroupsItselfWhenItMapsOnlyTheOwnGid() throws Exception {
         assertThat(probe("own-gid-helper")).contains("before ALLOW", "after DENY");
+    }
+
+    @Test
+    void aLayoutLeavesOutTheLinesTheHelpersReadDifferentlyAndTheHelpersAcceptTheRest(@TempDir Path dir)
+            throws Exception {
+        // For uid and gid 65534: a CRLF line end and a leading blank make newuidmap skip the line; 0400000 is octal
+        // 131072 to it. Only the last line means the same to both.
+        Path file = Files.writeString(dir.resolve("subids"),
+                "nobody:300000:10\r\nnobody:0400000:10\n nobody:500000:10\nnobody:600000:10\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> prefix = new ArrayList<>(ProbeJvm.withFileOver(file, Path.of("/etc/subuid")));
+        prefix.addAll(ProbeJvm.withFileOver(file, Path.of("/etc/subgid")));
+        prefix.addAll(ProbeJvm.as(65534, 65534));
+        List<String> lines = jvm.run(prefix, SubordinateProbe.class, "helper-layout");
+        assertThat(lines).containsSubsequence(
+                "layout uid [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]",
+                "layout gid [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]",
+                "uid_map [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]",
+                "gid_map [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]");
+        assertThat(lines.getLast()).isEqualTo("children-left 0");
     }
 
     @Test

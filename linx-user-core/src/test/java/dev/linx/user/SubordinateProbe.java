@@ -29,6 +29,7 @@ public final class SubordinateProbe {
             case "direct-range" -> beyondRange(MappingStrategy.DIRECT);
             case "setgroups" -> setgroups(SetgroupsPolicy.parse(args[1]));
             case "own-gid-helper" -> ownGidThroughHelper();
+            case "helper-layout" -> helperLayout();
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println("children-left " + ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
@@ -124,6 +125,21 @@ public final class SubordinateProbe {
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
             ops.setupMaps(child.hostPid(), new MapSetup(layout.uid(), layout.gid(), policy));
             System.out.println("setgroups " + ops.readSetgroups(child.hostPid()));
+        }
+    }
+
+    /** The rootless layout of this user's files, written through the helpers; prints it, then what the kernel holds. */
+    private static void helperLayout() {
+        MapSetup layout = SubordinateIds.current().rootlessSetup();
+        System.out.println("layout uid " + layout.uid());
+        System.out.println("layout gid " + layout.gid());
+        UserNamespaceOperations ops = UserNamespaces.operations(MappingStrategy.HELPER);
+        try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of(Namespace.USER))) {
+            ops.setupMaps(child.hostPid(), layout);
+            System.out.println("uid_map " + ops.readUidMap(child.hostPid()));
+            System.out.println("gid_map " + ops.readGidMap(child.hostPid()));
+        } catch (UserNamespaceException e) {
+            System.out.println("refused " + e.operation() + " " + e.helperFailure().map(h -> h.message()).orElse(""));
         }
     }
 
