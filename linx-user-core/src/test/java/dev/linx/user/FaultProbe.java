@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Faults that need a JVM of their own inside a wrapping namespace, run by {@link FaultsTest}: a missing helper
@@ -83,28 +84,18 @@ public final class FaultProbe {
     /**
      * Parks with the descriptor table full but for 0 to 15 free entries, so that each step of starting a child (its
      * pipes, its pidfd, the pinned /proc directory) runs out in turn. Prints each distinct outcome (the message and its
- * cause's, numbers as N), then what was left.
+     * cause's, numbers as N), then what was left.
      */
     private static void descriptorsRunOut(Runnable park) throws IOException {
         describe(park);
-        Leaks.Snapshot before = Leaks.take();
-        Set<String> outcomes = new TreeSet<>();
-        for (int free = 0; free <= 15; free++) {
-            List<FileChannel> fillers = fillDescriptorTable(free);
+        withTableFull(15, () -> {
             try {
                 park.run();
-                outcomes.add("no failure");
+                return "no failure";
             } catch (UncheckedIOException e) {
-                outcomes.add((e.getMessage() + " <- " + e.getCause().getMessage()).replaceAll("[0-9]+", "N"));
-            } finally {
-                for (FileChannel filler : fillers) {
-                    filler.close();
-                }
+                return (e.getMessage() + " <- " + e.getCause().getMessage()).replaceAll("[0-9]+", "N");
             }
-        }
-        outcomes.forEach(System.out::println);
-        String left = Leaks.leftSince(before);
-        System.out.println("left: " + (left.isEmpty() ? "nothing" : left));
+        });
     }
 
     /**
@@ -119,12 +110,20 @@ public final class FaultProbe {
         Runnable read = () -> ops.readUidMap(self);
         describeRejection(read);
         describeRejection(() -> ops.readUidMap(Integer.MAX_VALUE));
+        withTableFull(3, () -> describeRejection(read));
+    }
+
+    /**
+     * Runs {@code attempt} with the descriptor table full but for 0 to {@code maxFree} entries, then prints each
+     * distinct outcome and what was left behind.
+     */
+    private static void withTableFull(int maxFree, Supplier<String> attempt) throws IOException {
         Leaks.Snapshot before = Leaks.take();
         Set<String> outcomes = new TreeSet<>();
-        for (int free = 0; free <= 3; free++) {
+        for (int free = 0; free <= maxFree; free++) {
             List<FileChannel> fillers = fillDescriptorTable(free);
             try {
-                outcomes.add(describeRejection(read));
+                outcomes.add(attempt.get());
             } finally {
                 for (FileChannel filler : fillers) {
                     filler.close();
