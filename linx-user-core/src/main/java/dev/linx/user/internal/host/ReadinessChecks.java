@@ -45,8 +45,14 @@ public final class ReadinessChecks {
         findings.add(checks.unprivilegedClone());
         findings.add(checks.appArmor());
         findings.add(checks.nesting());
-        findings.add(checks.unshare());
-        findings.add(checks.setpriv());
+        findings.add(checks.launchHelper(Check.UNSHARE, HelperPrograms.UNSHARE, Status.FAIL,
+                "no child can be started in new namespaces",
+                "install util-linux (Debian/Ubuntu: apt-get install util-linux)"));
+        // Only a warning: the common launches (root inside on this process's own ids) do not need it.
+        findings.add(checks.launchHelper(Check.SETPRIV, HelperPrograms.SETPRIV, Status.WARN,
+                "a child that runs as other host ids (hostIdentity, or a launcher whose root inside is not this"
+                        + " process's own uid and gid, such as the subordinate-id layout) cannot be started",
+                "install util-linux, which ships setpriv"));
         findings.add(checks.helper(Check.NEWUIDMAP, HelperPrograms.NEWUIDMAP, Credentials.CAP_SETUID));
         findings.add(checks.helper(Check.NEWGIDMAP, HelperPrograms.NEWGIDMAP, Credentials.CAP_SETGID));
         findings.add(checks.ranges(Check.SUBUID, "uid", user, user.uid(), Credentials.CAP_SETUID));
@@ -142,26 +148,17 @@ public final class ReadinessChecks {
                 + " above), and nesting stops at 32 levels; run in the initial namespace for the full id space");
     }
 
-    private Finding unshare() {
-        Optional<Path> found = HelperPrograms.find(HelperPrograms.UNSHARE, root);
+    /**
+     * A util-linux program the launches run: OK with its path when installed, otherwise {@code missing} with what
+     * cannot work without it.
+     */
+    private Finding launchHelper(Check check, String name, Status missing, String withoutIt, String fix) {
+        Optional<Path> found = HelperPrograms.find(name, root);
         if (found.isPresent()) {
-            return new Finding(Check.UNSHARE, Status.OK, found.get() + " is installed", "");
+            return new Finding(check, Status.OK, found.get() + " is installed", "");
         }
-        return new Finding(Check.UNSHARE, Status.FAIL, "unshare is not installed (not on the PATH nor in "
-                + HelperPrograms.SYSTEM_DIRECTORIES + "): no child can be started in new namespaces",
-                "install util-linux (Debian/Ubuntu: apt-get install util-linux)");
-    }
-
-    private Finding setpriv() {
-        Optional<Path> found = HelperPrograms.find(HelperPrograms.SETPRIV, root);
-        if (found.isPresent()) {
-            return new Finding(Check.SETPRIV, Status.OK, found.get() + " is installed", "");
-        }
-        // Not a failure: the common launches (root inside on this process's own ids) do not need it.
-        return new Finding(Check.SETPRIV, Status.WARN, "setpriv is not installed (not on the PATH nor in "
-                + HelperPrograms.SYSTEM_DIRECTORIES + "): a child that runs as other host ids (hostIdentity, or a"
-                + " launcher whose root inside is not this process's own uid and gid, such as the subordinate-id"
-                + " layout) cannot be started", "install util-linux, which ships setpriv");
+        return new Finding(check, missing, name + " is not installed (not on the PATH nor in "
+                + HelperPrograms.SYSTEM_DIRECTORIES + "): " + withoutIt, fix);
     }
 
     private Finding helper(Check check, String name, int capability) {
