@@ -71,7 +71,7 @@ public final class ReadinessChecks {
 
     private Finding maxUserNamespaces() {
         Path knob = file("/proc/sys/user/max_user_namespaces");
-        Optional<String> value = read(knob);
+        Optional<String> value = ProcText.read(knob);
         if (value.isEmpty()) {
             return new Finding(Check.MAX_USER_NAMESPACES, Status.SKIPPED, knob + " does not exist", "");
         }
@@ -87,7 +87,7 @@ public final class ReadinessChecks {
 
     private Finding unprivilegedClone() {
         Path knob = file("/proc/sys/kernel/unprivileged_userns_clone");
-        Optional<String> value = read(knob);
+        Optional<String> value = ProcText.read(knob);
         if (value.isEmpty()) {
             return new Finding(Check.UNPRIVILEGED_USERNS_CLONE, Status.SKIPPED,
                     knob + " does not exist (a kernel without Debian's patch)", "");
@@ -106,7 +106,7 @@ public final class ReadinessChecks {
 
     private Finding appArmor() {
         Path knob = file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
-        Optional<String> value = read(knob);
+        Optional<String> value = ProcText.read(knob);
         if (value.isEmpty()) {
             return new Finding(Check.APPARMOR_RESTRICT_UNPRIVILEGED_USERNS, Status.SKIPPED,
                     knob + " does not exist (no AppArmor user-namespace restriction in this kernel)", "");
@@ -135,7 +135,7 @@ public final class ReadinessChecks {
         } catch (IOException | UnsupportedOperationException e) {
             return new Finding(Check.NESTING, Status.SKIPPED, ns + " cannot be read", "");
         }
-        String map = read(file("/proc/self/uid_map")).map(ReadinessChecks::compact).orElse("unreadable");
+        String map = ProcText.read(file("/proc/self/uid_map")).map(ReadinessChecks::compact).orElse("unreadable");
         String evidence = ns + " -> " + link + ", uid_map " + map;
         long inode = inode(link);
         if (inode == INITIAL_USER_NS_INODE) {
@@ -265,17 +265,6 @@ public final class ReadinessChecks {
 
     private Path file(String absolute) {
         return root.resolve(absolute.substring(1));
-    }
-
-    private static Optional<String> read(Path file) {
-        try {
-            // Through a buffered reader, whose first read asks for 8 KiB: a sysctl file answers only a read at offset
-            // 0 (any later offset reads as end of file), and Files.readString sizes its first read by the file's
-            // size, 0 in /proc, so it kept "9" of "96365".
-            return Optional.of(String.join("\n", Files.readAllLines(file, StandardCharsets.US_ASCII)).strip());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     private static long inode(String link) {

@@ -6,10 +6,9 @@ import dev.linx.user.Operation;
 import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceException.HelperFailure;
 import dev.linx.user.internal.host.HelperPrograms;
+import dev.linx.user.internal.host.ProcText;
 import dev.linx.user.internal.sys.Credentials;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -204,14 +203,7 @@ final class RejectionHints {
         if (reads(operation) || self.has(Credentials.CAP_SYS_ADMIN)) {
             return null;
         }
-        String knob;
-        try {
-            // Not Files.readString: a sysctl file answers only its first read (see ReadinessChecks).
-            knob = String.join("", Files.readAllLines(procSys.resolve("kernel/apparmor_restrict_unprivileged_userns")))
-                    .strip();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        String knob = ProcText.read(procSys.resolve("kernel/apparmor_restrict_unprivileged_userns")).orElse("");
         if (!knob.equals("1")) {
             return null;
         }
