@@ -41,57 +41,13 @@ public final class SubordinateIds {
     /** The subordinate gid file on a normal host. */
     public static final Path ETC_SUBGID = Path.of("/etc/subgid");
 
-    /**
-     * One delegated range of host ids.
-     *
-     * <pre>{@code
-     * SubordinateIds.Range r = new SubordinateIds.Range(100_000, 65_536);
-     * r.last();            // 165535
-     * r.contains(1000);    // false
-     * }</pre>
-     *
-     * @param start the first host id
-     * @param count how many ids, at least 1
-     */
-    public record Range(long start, long count) {
-
-        /**
-         * Validates like {@link IdMapping}.
-         *
-         * @throws InvalidMappingException {@code BAD_ENTRY} for an id out of range, a count below 1, or a range
-         *         past 4294967295
-         */
-        public Range {
-            // Subtracting, not adding: a count near Long.MAX_VALUE would overflow the sum and pass.
-            if (start < 0 || start > IdMapping.MAX_ID || count < 1 || count > IdMapping.ID_LIMIT - start) {
-                throw new InvalidMappingException(InvalidMappingException.Reason.BAD_ENTRY,
-                        "bad subordinate range: start " + start + ", count " + count);
-            }
-        }
-
-        /** The last host id of the range. */
-        public long last() {
-            return start + count - 1;
-        }
-
-        /** Whether the host id lies in the range. */
-        public boolean contains(long id) {
-            return id >= start && id <= last();
-        }
-
-        @Override
-        public String toString() {
-            return start + ".." + last();
-        }
-    }
-
     private final String user;
     private final long uid;
     private final long gid;
-    private final List<Range> uids;
-    private final List<Range> gids;
+    private final List<IdRange> uids;
+    private final List<IdRange> gids;
 
-    private SubordinateIds(String user, long uid, long gid, List<Range> uids, List<Range> gids) {
+    private SubordinateIds(String user, long uid, long gid, List<IdRange> uids, List<IdRange> gids) {
         this.user = user;
         this.uid = uid;
         this.gid = gid;
@@ -156,8 +112,8 @@ public final class SubordinateIds {
      * @param user the login name, or {@code null} to match lines by uid only
      * @param uid the user's uid, matched against numeric owners
      */
-    public static List<Range> parse(String text, String user, long uid) {
-        List<Range> ranges = new ArrayList<>();
+    public static List<IdRange> parse(String text, String user, long uid) {
+        List<IdRange> ranges = new ArrayList<>();
         String uidText = Long.toString(uid);
         // Not stripped: the helpers compare the owner byte for byte, and a blank or '\r' left in a number makes them
         // skip the line.
@@ -175,7 +131,7 @@ public final class SubordinateIds {
                 continue;
             }
             try {
-                ranges.add(new Range(start, count));
+                ranges.add(new IdRange(start, count));
             } catch (InvalidMappingException e) {
                 // A count of 0 or a range past the id space: it grants nothing.
             }
@@ -217,12 +173,12 @@ public final class SubordinateIds {
     }
 
     /** The subordinate uid ranges, in file order. */
-    public List<Range> uids() {
+    public List<IdRange> uids() {
         return uids;
     }
 
     /** The subordinate gid ranges, in file order. */
-    public List<Range> gids() {
+    public List<IdRange> gids() {
         return gids;
     }
 
@@ -240,11 +196,11 @@ public final class SubordinateIds {
         return MapSetup.of(layout(uid, uids), layout(gid, gids)).validate();
     }
 
-    private static List<IdMapping> layout(long own, List<Range> ranges) {
+    private static List<IdMapping> layout(long own, List<IdRange> ranges) {
         List<IdMapping> map = new ArrayList<>();
         map.add(IdMapping.of(0, own, 1));
         long next = 1;
-        for (Range range : ranges) {
+        for (IdRange range : ranges) {
             map.add(IdMapping.of(next, range.start(), range.count()));
             next += range.count();
         }

@@ -1,16 +1,19 @@
 package dev.linx.user;
 
-import dev.linx.user.internal.launch.ParkSpec;
+import dev.linx.user.internal.ids.NamespaceRelease;
+import dev.linx.user.internal.launch.RootPlan;
 import dev.linx.user.internal.sys.Credentials;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * Starts workloads in fresh user namespaces with a fixed {@link MapSetup}: park, write the maps, proceed.
+ * Starts workloads in fresh user namespaces: park, write the maps, proceed. The maps are either one fixed
+ * {@link MapSetup} for every workload ({@linkplain Builder#defaults defaults}) or, for sandboxes that must not reach
+ * each other, a fresh block of host ids per workload from an {@link IdPool} ({@linkplain Builder#isolated isolated}).
  *
  * <p>When the setup maps uid 0 inside, the workload runs as uid 0 and gid 0 inside, with the capabilities root has in
  * its own namespace. With the {@linkplain MapSetup#rootless() rootless} default that needs no privilege at all. When
@@ -25,15 +28,21 @@ import java.util.function.LongConsumer;
  *         new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
  * Process id = launcher.start(List.of("id", "-u"));
  * new String(id.getInputStream().readAllBytes());   // "0\n"
+ *
+ * UserNamespaceLauncher sandboxes = UserNamespaceLauncher.builder(UserNamespaces.operations())
+ *         .isolated(IdPool.subordinate(), 65536)     // every workload its own 65536 host ids
+ *         .namespaces(Set.of(Namespace.PID))
+ *         .build();
  * }</pre>
  */
-public final class UserNamespaceLauncher {
+public final class UserNamespaceLauncher implements AutoCloseable {
 
     private final UserNamespaceOperations operations;
     private final MapSetup defaults;
+    private final Isolation isolation;
     private final Set<Namespace> namespaces;
-    private final ParkSpec.HostIds rootIds;
-    private final ParkSpec.RootInside rootInside;
+    private final Credentials self;
+    private final RootPlan defaultsPlan;
 
     /**
      * A launcher that creates a user namespace only.
@@ -50,43 +59,48 @@ public final class UserNamespaceLauncher {
      * @throws InvalidMappingException when the defaults are invalid
      */
     public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Set<Namespace> namespaces) {
+        this(operations, Objects.requireNonNull(defaults, "defaults"), null, namespaces);
+    }
+
+    private UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Isolation isolation,
+            Set<Namespace> namespaces) {
         this.operations = Objects.requireNonNull(operations, "operations");
-        this.defaults = Objects.requireNonNull(defaults, "defaults").validate();
+        this.defaults = defaults == null ? null : defaults.validate();
+        this.isolation = isolation;
         EnumSet<Namespace> all = EnumSet.of(Namespace.USER);
         all.addAll(Objects.requireNonNull(namespaces, "namespaces"));
         this.namespaces = Set.copyOf(all);
-        Credentials self = Credentials.current();
-        OptionalLong rootUid = outsideOf(defaults.uid(), 0);
-        OptionalLong rootGid = outsideOf(defaults.gid(), 0);
-        boolean uidDiffers = rootUid.isPresent() && rootUid.getAsLong() != self.euid();
-        boolean gidDiffers = rootGid.isPresent() && rootGid.getAsLong() != self.egid();
-        if ((uidDiffers || gidDiffers) && self.canChangeIds()) {
-            // Cheapest: the child is started as the host ids root inside maps to, and is root there by itself.
-            this.rootIds = new ParkSpec.HostIds(rootUid.orElse(self.euid()), rootGid.orElse(self.egid()));
-            this.rootInside = null;
-        } else if (rootUid.isPresent() && (uidDiffers || gidDiffers)) {
-            // Only towards uid 0: the capabilities kept across the park are root's anyway once the workload is uid 0,
-            // but a workload left unmapped must not inherit them as ambient ones.
-            this.rootIds = null;
-            this.rootInside = new ParkSpec.RootInside(uidDiffers, gidDiffers);
-        } else {
-            this.rootIds = null;
-            this.rootInside = null;
-        }
+        this.self = Credentials.current();
+        this.defaultsPlan = defaults == null ? null : RootPlan.of(this.defaults, self);
     }
 
     /**
-     * Parks {@code argv}, applies the defaults, and lets it run. If the maps cannot be written, the child is killed
+     * A builder: {@code defaults} or {@code isolated}, the namespaces, prepared children.
+     *
+     * <pre>{@code
+     * UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(operations)
+     *         .isolated(IdPool.of(IdRange.parse("1000000:1048576"), IdRange.parse("1000000:1048576")), 65536)
+     *         .build();
+     * }</pre>
+     */
+    public static Builder builder(UserNamespaceOperations operations) {
+        return new Builder(Objects.requireNonNull(operations, "operations"));
+    }
+
+    /**
+     * Parks {@code argv}, applies the maps, and lets it run. If the maps cannot be written, the child is killed
      * and reaped and the {@link UserNamespaceException} is rethrown.
      *
      * @return the running workload
+     * @throws IdPoolExhaustedException for an isolated launcher whose pool has no free block, before any child is
+     *         started
      */
     public Process start(List<String> argv) {
         return launch(argv, null);
     }
 
     /**
-     * {@link #start(List)}, running {@code atCheckpoint} with the child's host pid once the defaults are written and
+     * {@link #start(List)}, running {@code atCheckpoint} with the child's host pid once the maps are written and
      * before the workload's first instruction: to read back what the kernel now says, join the child to a cgroup, or
      * move a network interface into its namespaces. The child is parked with this launcher's root-inside guarantee,
      * which {@link #park(List)} does not give. If {@code atCheckpoint} throws, the child is killed and reaped and the
@@ -104,13 +118,33 @@ public final class UserNamespaceLauncher {
     }
 
     private Process launch(List<String> argv, LongConsumer atCheckpoint) {
-        ParkedProcess.Builder builder = ParkedProcess.builder(argv).namespaces(namespaces);
-        if (rootIds != null) {
-            builder.hostIdentity(rootIds.uid(), rootIds.gid());
+        if (isolation == null) {
+            return launch(argv, defaults, defaultsPlan, atCheckpoint);
         }
-        builder.rootInside(rootInside);
+        IdLease lease = isolation.pool().lease(isolation.size());
+        Process workload = null;
+        try {
+            MapSetup setup = lease.mapSetup();
+            workload = launch(argv, setup, RootPlan.of(setup, self), atCheckpoint);
+            NamespaceRelease.afterExit(workload, namespaces.contains(Namespace.PID), lease.uids(), lease.gids(),
+                    lease::close);
+            return workload;
+        } finally {
+            if (workload == null) {
+                // The child was killed and reaped, or never started: no namespace maps the block.
+                lease.close();
+            }
+        }
+    }
+
+    private Process launch(List<String> argv, MapSetup setup, RootPlan plan, LongConsumer atCheckpoint) {
+        ParkedProcess.Builder builder = ParkedProcess.builder(argv).namespaces(namespaces);
+        if (plan.hostIds() != null) {
+            builder.hostIdentity(plan.hostIds().uid(), plan.hostIds().gid());
+        }
+        builder.rootInside(plan.rootInside());
         try (ParkedProcess child = builder.start()) {
-            operations.setupMaps(child.hostPid(), defaults);
+            operations.setupMaps(child.hostPid(), setup);
             if (atCheckpoint != null) {
                 atCheckpoint.accept(child.hostPid());
             }
@@ -120,16 +154,30 @@ public final class UserNamespaceLauncher {
 
     /**
      * Parks {@code argv} in this launcher's namespaces, for callers who write their own maps. The child keeps this
-     * JVM's host ids, as {@link ParkedProcess} children do: to write this launcher's defaults and look at the child
+     * JVM's host ids, as {@link ParkedProcess} children do: to write this launcher's maps and look at the child
      * before it runs, with root inside guaranteed, use {@link #start(List, LongConsumer)}.
      */
     public ParkedProcess park(List<String> argv) {
         return ParkedProcess.start(argv, namespaces);
     }
 
-    /** The setup {@link #start(List)} writes. */
+    /**
+     * The setup {@link #start(List)} writes for every workload.
+     *
+     * @throws IllegalStateException for an isolated launcher: each of its workloads gets its own lease's
+     *         {@link IdLease#mapSetup()} (see {@link #isolation()})
+     */
     public MapSetup defaults() {
+        if (defaults == null) {
+            throw new IllegalStateException("an isolated launcher has no defaults: each workload gets the mapSetup()"
+                    + " of its own lease from " + isolation.pool());
+        }
         return defaults;
+    }
+
+    /** The pool and block size of an isolated launcher; empty for one with defaults. */
+    public Optional<Isolation> isolation() {
+        return Optional.ofNullable(isolation);
     }
 
     /** The namespaces each child is started in. */
@@ -137,17 +185,122 @@ public final class UserNamespaceLauncher {
         return namespaces;
     }
 
-    private static OptionalLong outsideOf(List<IdMapping> map, long inside) {
-        for (IdMapping m : map) {
-            if (inside >= m.inside() && inside <= m.lastInside()) {
-                return OptionalLong.of(m.outside() + (inside - m.inside()));
-            }
-        }
-        return OptionalLong.empty();
+    /**
+     * Releases what the launcher holds ahead of any start. Workloads already started run on, and an isolated
+     * workload's lease still goes back once its namespace is empty. Idempotent.
+     */
+    @Override
+    public void close() {
+        // Nothing is held ahead of a start without prepared children.
     }
 
     @Override
     public String toString() {
-        return "UserNamespaceLauncher[defaults=" + defaults + ", namespaces=" + namespaces + "]";
+        return "UserNamespaceLauncher[" + (isolation == null ? "defaults=" + defaults : "isolated=" + isolation)
+                + ", namespaces=" + namespaces + "]";
+    }
+
+    /**
+     * Where an isolated launcher takes each workload's host ids.
+     *
+     * <pre>{@code
+     * launcher.isolation().map(Isolation::size).orElse(0L);   // 65536
+     * }</pre>
+     *
+     * @param pool the pool leases come from
+     * @param size the ids each workload gets, uids and gids alike
+     */
+    public record Isolation(IdPool pool, long size) {
+
+        /**
+         * Checks the size.
+         *
+         * @throws IllegalArgumentException for a size {@link IdPool#checkSize(long)} refuses
+         */
+        public Isolation {
+            Objects.requireNonNull(pool, "pool");
+            IdPool.checkSize(size);
+        }
+    }
+
+    /**
+     * Builds a launcher: {@code defaults} or {@code isolated} (neither: {@link MapSetup#rootless()}), the namespaces,
+     * and how many children to keep prepared.
+     *
+     * <pre>{@code
+     * UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(operations)
+     *         .defaults(MapSetup.rootless())
+     *         .namespaces(Set.of(Namespace.PID, Namespace.MOUNT))
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+
+        private final UserNamespaceOperations operations;
+        private MapSetup defaults;
+        private IdPool pool;
+        private long size;
+        private Set<Namespace> namespaces = Set.of(Namespace.USER);
+        private int prepared;
+
+        private Builder(UserNamespaceOperations operations) {
+            this.operations = operations;
+        }
+
+        /** Every workload gets these maps; excludes {@link #isolated}. */
+        public Builder defaults(MapSetup defaults) {
+            this.defaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
+        /**
+         * Every workload gets a fresh {@link IdLease} of {@code size} ids from {@code pool} and its
+         * {@link IdLease#mapSetup()}; the lease goes back once no process is left in the workload's user namespace.
+         * Excludes {@link #defaults}.
+         */
+        public Builder isolated(IdPool pool, long size) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            this.size = size;
+            return this;
+        }
+
+        /** The namespaces each child is started in ({@link Namespace#USER} is added when left out). */
+        public Builder namespaces(Set<Namespace> namespaces) {
+            this.namespaces = Set.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
+            return this;
+        }
+
+        /** How many children to keep parked ahead, namespaces made and maps written; 0, the default, for none. */
+        public Builder prepared(int count) {
+            this.prepared = count;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws InvalidMappingException for bad defaults
+         * @throws IllegalArgumentException for a bad block size, a size larger than the pool, a negative
+         *         {@code prepared}, or both {@code defaults} and {@code isolated}
+         */
+        public UserNamespaceLauncher build() {
+            if (defaults != null && pool != null) {
+                throw new IllegalArgumentException("defaults and isolated exclude each other: a launcher gives every"
+                        + " workload either the same maps or its own block");
+            }
+            if (prepared < 0) {
+                throw new IllegalArgumentException("prepared must be 0 or more, got " + prepared);
+            }
+            if (prepared > 0) {
+                throw new UnsupportedOperationException("prepared children are not available yet");
+            }
+            if (pool != null) {
+                Isolation isolation = new Isolation(pool, size);
+                pool.blocks(size);   // refuses a block larger than the pool now, not at the first start
+                return new UserNamespaceLauncher(operations, null, isolation, namespaces);
+            }
+            return new UserNamespaceLauncher(operations, defaults == null ? MapSetup.rootless() : defaults, null,
+                    namespaces);
+        }
     }
 }

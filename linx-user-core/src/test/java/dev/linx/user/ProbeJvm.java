@@ -56,17 +56,22 @@ final class ProbeJvm implements AutoCloseable {
 
     /** Runs {@code prefix java -cp ... main args}, requires exit status 0, and returns its stdout lines. */
     List<String> run(List<String> prefix, Class<?> main, String... args) throws Exception {
-        List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                main.getName()));
-        command.addAll(List.of(args));
-        Process probe = new ProcessBuilder(command).directory(classes.toFile()).start();
+        Process probe = start(prefix, main, args);
         String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(probe.exitValue()).as("probe exit; stdout:\n" + out + "\nstderr:\n" + err).isZero();
         return out.lines().toList();
+    }
+
+    /** Starts {@code prefix java -cp ... main args} and returns it running: the caller waits for it, or kills it. */
+    Process start(List<String> prefix, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                main.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(classes.toFile()).start();
     }
 
     /**
@@ -99,6 +104,11 @@ final class ProbeJvm implements AutoCloseable {
                 copy.close();
                 copy = null;
             }
+        }
+
+        /** {@link ProbeJvm#start} from the copy. */
+        Process start(List<String> prefix, Class<?> main, String... args) throws IOException {
+            return copy.start(prefix, main, args);
         }
 
         /** {@link ProbeJvm#run} from the copy. */

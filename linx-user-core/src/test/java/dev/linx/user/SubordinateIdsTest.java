@@ -4,7 +4,6 @@ import static dev.linx.user.Expect.invalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.InvalidMappingException.Reason;
-import dev.linx.user.SubordinateIds.Range;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,55 +14,55 @@ class SubordinateIdsTest {
 
     @Test
     void aLineNamingTheUserGrantsItsRange() {
-        assertThat(SubordinateIds.parse("alice:100000:65536\n", "alice", 1000)).containsExactly(new Range(100000, 65536));
+        assertThat(SubordinateIds.parse("alice:100000:65536\n", "alice", 1000)).containsExactly(new IdRange(100000, 65536));
     }
 
     @Test
     void aLineNamingTheUidGrantsItsRangeToo() {
-        assertThat(SubordinateIds.parse("1000:200000:10\n", "alice", 1000)).containsExactly(new Range(200000, 10));
+        assertThat(SubordinateIds.parse("1000:200000:10\n", "alice", 1000)).containsExactly(new IdRange(200000, 10));
     }
 
     @Test
     void everyLineForTheUserCountsInFileOrder() {
         String text = "bob:100000:65536\nalice:300000:10\n1000:165536:5\nalice:400000:1\n";
         assertThat(SubordinateIds.parse(text, "alice", 1000))
-                .containsExactly(new Range(300000, 10), new Range(165536, 5), new Range(400000, 1));
+                .containsExactly(new IdRange(300000, 10), new IdRange(165536, 5), new IdRange(400000, 1));
     }
 
     @Test
     void commentsAndBlankLinesAreSkipped() {
         String text = "# delegated by the admin\n\n   \nalice:100000:65536\n#alice:1:1\n";
-        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new Range(100000, 65536));
+        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new IdRange(100000, 65536));
     }
 
     @Test
     void aLineThatGrantsNothingValidIsSkipped() {
         String text = "alice:abc:10\nalice:100000:0\nalice:4294967290:10\nalice:-1:5\nalice:1:2:3\nalice:5:5\n";
-        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new Range(5, 5));
+        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new IdRange(5, 5));
     }
 
     @Test
     void aNumberTheHelpersReadInAnotherBaseIsSkipped() {
         // newuidmap reads numbers with strtoul(..., 0): 0300000 is octal 98304 to it, 0x10 is 16.
         String text = "alice:0300000:10\nalice:0x10:10\nalice:300000:010\nalice:7:7\n";
-        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new Range(7, 7));
+        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new IdRange(7, 7));
     }
 
     @Test
     void zeroItselfIsAPlainDecimal() {
-        assertThat(SubordinateIds.parse("alice:0:5\n", "alice", 1000)).containsExactly(new Range(0, 5));
+        assertThat(SubordinateIds.parse("alice:0:5\n", "alice", 1000)).containsExactly(new IdRange(0, 5));
     }
 
     @Test
     void aNumberWithASignABlankACarriageReturnOrNonAsciiDigitsIsSkipped() {
         String text = "alice:+5:5\nalice: 5:5\nalice:5:5 \nalice:5:5\r\nalice:\u0665:5\nalice:7:7\n";
-        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new Range(7, 7));
+        assertThat(SubordinateIds.parse(text, "alice", 1000)).containsExactly(new IdRange(7, 7));
     }
 
     @Test
     void anOwnerWithBlanksAroundItIsNotTheUser() {
         assertThat(SubordinateIds.parse(" alice:5:5\nalice :5:5\n\t1000:5:5\nalice:7:7\n", "alice", 1000))
-                .containsExactly(new Range(7, 7));
+                .containsExactly(new IdRange(7, 7));
     }
 
     @Test
@@ -73,20 +72,20 @@ class SubordinateIdsTest {
 
     @Test
     void withoutANameOnlyUidLinesCount() {
-        assertThat(SubordinateIds.parse("alice:1:1\n1000:2:2\n", null, 1000)).containsExactly(new Range(2, 2));
+        assertThat(SubordinateIds.parse("alice:1:1\n1000:2:2\n", null, 1000)).containsExactly(new IdRange(2, 2));
     }
 
     @Test
     void aRangeValidatesLikeAnIdMapping() {
-        assertThat(invalid(() -> new Range(0, 0))).isEqualTo(Reason.BAD_ENTRY);
-        assertThat(invalid(() -> new Range(4294967295L, 1))).isEqualTo(Reason.BAD_ENTRY);
-        assertThat(invalid(() -> new Range(4294967290L, 6))).isEqualTo(Reason.BAD_ENTRY);
-        assertThat(new Range(4294967290L, 5).last()).isEqualTo(4294967294L);
+        assertThat(invalid(() -> new IdRange(0, 0))).isEqualTo(Reason.BAD_ENTRY);
+        assertThat(invalid(() -> new IdRange(4294967295L, 1))).isEqualTo(Reason.BAD_ENTRY);
+        assertThat(invalid(() -> new IdRange(4294967290L, 6))).isEqualTo(Reason.BAD_ENTRY);
+        assertThat(new IdRange(4294967290L, 5).last()).isEqualTo(4294967294L);
     }
 
     @Test
     void aCountSoLargeThatTheEndWouldOverflowALongIsRefused() {
-        assertThat(invalid(() -> new Range(100000, Long.MAX_VALUE - 50_000))).isEqualTo(Reason.BAD_ENTRY);
+        assertThat(invalid(() -> new IdRange(100000, Long.MAX_VALUE - 50_000))).isEqualTo(Reason.BAD_ENTRY);
         assertThat(SubordinateIds.parse("alice:100000:9223372036854775000\n", "alice", 1000)).isEmpty();
     }
 
@@ -94,7 +93,7 @@ class SubordinateIdsTest {
     void theFilesAreReadAndAMissingOneGrantsNothing(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("subuid"), "alice:100000:65536\n");
         SubordinateIds ids = SubordinateIds.read("alice", 1000, 1001, dir.resolve("subuid"), dir.resolve("missing"));
-        assertThat(ids.uids()).containsExactly(new Range(100000, 65536));
+        assertThat(ids.uids()).containsExactly(new IdRange(100000, 65536));
         assertThat(ids.gids()).isEmpty();
         assertThat(ids.user()).isEqualTo("alice");
         assertThat(ids.uid()).isEqualTo(1000);

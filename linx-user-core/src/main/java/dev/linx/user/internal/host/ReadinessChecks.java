@@ -3,6 +3,7 @@ package dev.linx.user.internal.host;
 import dev.linx.user.HostReadiness.Check;
 import dev.linx.user.HostReadiness.Finding;
 import dev.linx.user.HostReadiness.Status;
+import dev.linx.user.IdRange;
 import dev.linx.user.SubordinateIds;
 import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ErrnoException;
@@ -198,7 +199,7 @@ public final class ReadinessChecks {
                     + " them (new" + kind + "map, setuid root, still can)",
                     "chmod 644 " + file + " (shadow ships it readable by all: it holds no secret)");
         }
-        List<SubordinateIds.Range> ranges = text == null ? List.of() : SubordinateIds.parse(text, user.name(),
+        List<IdRange> ranges = text == null ? List.of() : SubordinateIds.parse(text, user.name(),
                 user.uid());
         if (ranges.isEmpty()) {
             String evidence = (text != null ? "no range for " + who + " in " + file : file + " does not exist");
@@ -208,10 +209,10 @@ public final class ReadinessChecks {
             return new Finding(check, Status.WARN, evidence + ": only the own " + kind + " can be mapped",
                     "usermod --add-sub" + kind + "s 100000-165535 " + (user.name() == null ? "<user>" : user.name()));
         }
-        long total = ranges.stream().mapToLong(SubordinateIds.Range::count).sum();
+        long total = ranges.stream().mapToLong(IdRange::count).sum();
         String evidence = who + " in " + file + ": " + ranges.stream().map(Object::toString)
                 .collect(Collectors.joining(", ")) + " (" + total + " ids)";
-        Optional<SubordinateIds.Range> overlap = ranges.stream().filter(r -> r.contains(own)).findFirst();
+        Optional<IdRange> overlap = ranges.stream().filter(r -> r.contains(own)).findFirst();
         if (overlap.isPresent()) {
             return new Finding(check, Status.WARN, evidence + "; range " + overlap.get() + " contains the own " + kind
                     + " " + own + ": the rootless layout would map it twice (OVERLAPPING_RANGES)",

@@ -3,6 +3,7 @@ package dev.linx.user.internal.procfs;
 import dev.linx.user.Errno;
 import dev.linx.user.IdMapping;
 import dev.linx.user.Operation;
+import dev.linx.user.IdRange;
 import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceException.HelperFailure;
 import dev.linx.user.internal.host.HelperPrograms;
@@ -108,7 +109,7 @@ final class RejectionHints {
             return null;
         }
         long own = operation == Operation.SET_UID_MAP ? mine.uid() : mine.gid();
-        List<SubordinateIds.Range> ranges = operation == Operation.SET_UID_MAP ? mine.uids() : mine.gids();
+        List<IdRange> ranges = operation == Operation.SET_UID_MAP ? mine.uids() : mine.gids();
         for (IdMapping m : attempted) {
             boolean ownId = m.length() == 1 && m.outside() == own;
             boolean delegated = ranges.stream().anyMatch(r -> r.contains(m.outside()) && r.contains(m.lastOutside()));

@@ -27,6 +27,10 @@ public final class LibC {
     public static final int O_RDONLY = 0;
     /** {@code O_WRONLY}. */
     public static final int O_WRONLY = 1;
+    /** {@code O_RDWR}. */
+    public static final int O_RDWR = 2;
+    /** {@code O_CREAT}; the same value on every architecture the library runs on. */
+    public static final int O_CREAT = 0x40;
     /** {@code O_CLOEXEC}: no descriptor of ours leaks into a child the JVM starts. */
     public static final int O_CLOEXEC = 0x80000;
     /** {@code O_DIRECTORY}; its value differs between architectures. */
@@ -34,6 +38,8 @@ public final class LibC {
     /** {@code O_NOFOLLOW}; its value differs between architectures. */
     public static final int O_NOFOLLOW;
 
+    /** {@code EAGAIN}, also {@code EWOULDBLOCK}. */
+    public static final int EAGAIN = 11;
     /** {@code EINTR}. */
     public static final int EINTR = 4;
     /** {@code SIGKILL}. */
@@ -234,6 +240,22 @@ public final class LibC {
         }
 
         private Launch() {
+        }
+    }
+
+    /**
+     * The call only the id pool's ledger makes, bound at its first use like {@link Launch}: {@code flock(2)}, whose
+     * locks belong to an open file description, so that the kernel drops them when the holding process dies.
+     */
+    static final class Ledger {
+        static final int LOCK_EX = 2;
+        static final int LOCK_NB = 4;
+        static final int LOCK_UN = 8;
+        static final MethodHandle FLOCK = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().findOrThrow("flock"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.captureCallState("errno"));
+
+        private Ledger() {
         }
     }
 

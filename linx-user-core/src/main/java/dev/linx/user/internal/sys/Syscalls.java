@@ -115,6 +115,55 @@ public final class Syscalls implements AutoCloseable {
         return fd;
     }
 
+    /** {@code open(2)} of an absolute path with {@code O_CREAT}: a new file gets {@code mode} (less the umask). */
+    public int create(String path, int flags, int mode) throws ErrnoException {
+        MemorySegment cPath = cString(path);
+        int fd;
+        try {
+            fd = (int) LibC.OPEN.invokeExact(capture, cPath, flags | LibC.O_CREAT, mode);
+        } catch (Throwable t) {
+            throw linkageFailure("open", t);
+        }
+        if (fd < 0) {
+            throw failure("open");
+        }
+        return fd;
+    }
+
+    /**
+     * {@code flock(fd, LOCK_EX)}, waiting for the lock; retried after a signal.
+     */
+    public void lockExclusive(int fd) throws ErrnoException {
+        while (flock(fd, LibC.Ledger.LOCK_EX) < 0) {
+            if (errno() != LibC.EINTR) {
+                throw failure("flock");
+            }
+        }
+    }
+
+    /**
+     * {@code flock(fd, LOCK_EX | LOCK_NB)}.
+     *
+     * @return false when another open file description holds a lock on the file
+     */
+    public boolean tryLockExclusive(int fd) throws ErrnoException {
+        if (flock(fd, LibC.Ledger.LOCK_EX | LibC.Ledger.LOCK_NB) == 0) {
+            return true;
+        }
+        if (errno() == LibC.EAGAIN) {
+            return false;
+        }
+        throw failure("flock");
+    }
+
+    private int flock(int fd, int operation) {
+        try {
+            return (int) LibC.Ledger.FLOCK.invokeExact(capture, fd, operation);
+        } catch (Throwable t) {
+            throw linkageFailure("flock", t);
+        }
+    }
+
     /** {@code openat(2)} of a name relative to a directory descriptor, without {@code O_CREAT}. */
     public int openat(int dirfd, String name, int flags) throws ErrnoException {
         return openat(dirfd, cString(name), flags);

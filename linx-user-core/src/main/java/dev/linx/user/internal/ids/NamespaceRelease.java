@@ -1,0 +1,47 @@
+package dev.linx.user.internal.ids;
+
+import dev.linx.user.IdRange;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Gives a workload's block back once no process is left in a namespace that maps it: the workload's own, or one its
+ * processes made inside it. A workload that forked and exited leaves children that still hold the ids; the block
+ * waits for them.
+ *
+ * <p>With a PID namespace, the workload's exit is enough: when the namespace's first process dies, the kernel kills
+ * every other process in it and the helper reaps them before it exits. Without one, the kernel is asked at the
+ * workload's exit and then again after 10 ms, doubling up to once a second, on a virtual thread.
+ */
+public final class NamespaceRelease {
+
+    static final Duration FIRST_RETRY = Duration.ofMillis(10);
+    static final Duration LAST_RETRY = Duration.ofSeconds(1);
+
+    private NamespaceRelease() {
+    }
+
+    /**
+     * Releases {@code release} once the workload has exited and, without a PID namespace, no live namespace maps an
+     * id of the blocks.
+     */
+    public static void afterExit(Process workload, boolean pidNamespace, IdRange uids, IdRange gids,
+            Runnable release) {
+        workload.onExit().whenComplete((process, failure) -> {
+            if (pidNamespace) {
+                release.run();
+            } else {
+                Thread.ofVirtual().name("linx-user-release").start(() -> releaseWhenUnmapped(uids, gids, release));
+            }
+        });
+    }
+
+    private static void releaseWhenUnmapped(IdRange uids, IdRange gids, Runnable release) {
+        long wait = FIRST_RETRY.toNanos();
+        while (MappedIds.scan().touches(uids, gids)) {
+            LockSupport.parkNanos(wait);
+            wait = Math.min(wait * 2, LAST_RETRY.toNanos());
+        }
+        release.run();
+    }
+}
