@@ -1,14 +1,13 @@
 package dev.linx.user.internal.ids;
 
 import dev.linx.user.IdRange;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Which block of a pool to hand out, from what the ledger and the kernel say; no I/O.
  *
  * <p>Block {@code i} is {@code size} ids at offset {@code i * size} of the uid range and the same offset of the gid
- * range. A block is taken when a live lease record or a live namespace's map overlaps its uids or its gids. Among the
+ * range. A block is taken when a live lease or a live namespace's map overlaps its uids or its gids. Among the
  * free blocks, one no record remembers comes first (the lowest such); after that, the one given back longest ago, so
  * that the files a finished workload left behind are not inherited by the very next one.
  */
@@ -18,21 +17,28 @@ final class BlockChoice {
     record Block(long index, IdRange uids, IdRange gids) {
     }
 
+    /** The blocks live leases hold, anywhere on the host: the first held range overlapping a block, or null. */
+    interface HeldBlocks {
+        IdRange uidsHeldIn(IdRange uids);
+
+        IdRange gidsHeldIn(IdRange gids);
+    }
+
     private final IdRange uids;
     private final IdRange gids;
     private final long size;
     private final long blocks;
-    private final List<LeaseRecord> live;
+    private final HeldBlocks held;
     private final Map<LeaseRecord, Long> history;
     private final MappedIds mapped;
 
-    BlockChoice(IdRange uids, IdRange gids, long size, List<LeaseRecord> live, Map<LeaseRecord, Long> history,
+    BlockChoice(IdRange uids, IdRange gids, long size, HeldBlocks held, Map<LeaseRecord, Long> history,
             MappedIds mapped) {
         this.uids = uids;
         this.gids = gids;
         this.size = size;
         this.blocks = blocks(uids, gids, size);
-        this.live = live;
+        this.held = held;
         this.history = history;
         this.mapped = mapped;
     }
@@ -78,9 +84,13 @@ final class BlockChoice {
         while (i < blocks) {
             Block block = block(i);
             long past = i;
-            for (LeaseRecord record : live) {
-                past = Math.max(past, pastUids(record.uids(), block));
-                past = Math.max(past, pastGids(record.gids(), block));
+            IdRange heldUids = held.uidsHeldIn(block.uids());
+            if (heldUids != null) {
+                past = Math.max(past, pastUids(heldUids, block));
+            }
+            IdRange heldGids = held.gidsHeldIn(block.gids());
+            if (heldGids != null) {
+                past = Math.max(past, pastGids(heldGids, block));
             }
             for (IdRange range : mapped.uids()) {
                 past = Math.max(past, pastUids(range, block));

@@ -6,41 +6,41 @@ import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The host-wide ledger of leased id blocks, shared by every process that leases from the same directory.
+ * The host-wide ledger of leased id blocks: one file, {@code ledger}, in a directory that every process leasing from
+ * the same host ids shares.
  *
- * <p>A lease is taken under an exclusive {@code flock} on {@code ledger.lock}, held across the whole check-and-take:
- * <ol>
- *   <li>the {@linkplain LeaseRecord records} of the directory: one that another open file description holds locked
- *       is a live lease, in this JVM or in any other process; one nobody holds is history;</li>
- *   <li>the {@linkplain MappedIds kernel}: every block a live namespace maps outside is taken, lock file or not;</li>
- *   <li>{@linkplain BlockChoice the choice}: a free block never used before, else the one given back longest ago;</li>
- *   <li>the new record, created and locked by this process before the global lock is let go.</li>
- * </ol>
- * The record's lock belongs to this process: when it dies, however, the kernel lets go of it, and the block is held
- * from then on only by what the kernel says of its namespace.
+ * <ul>
+ *   <li>An exclusive {@code flock} on the file is held across every check-and-take and every give-back: the global
+ *       lock.</li>
+ *   <li>A held block is a pair of open-file-description byte-range locks on the same file, at the block's uids and
+ *       at {@link #GID_REGION} plus its gids, taken on a description of its own that the holding process keeps open.
+ *       Another process (or this one, through another description) sees them with {@code F_OFD_GETLK}; when the
+ *       holder closes the description, or dies, however, the kernel drops them.</li>
+ *   <li>{@linkplain MappedIds The kernel}: every block a live namespace maps outside is taken, lock or no lock; that is
+ *       how the workloads of a killed JVM keep their blocks.</li>
+ *   <li>The file's content is the {@link History}: when each block was last known in use, for the reuse order.</li>
+ * </ul>
  */
 public final class Ledger {
 
-    static final String LOCK_FILE = "ledger.lock";
+    static final String FILE = "ledger";
+    /** Where the gid locks start: past every uid, so that the two never meet. */
+    static final long GID_REGION = 1L << 33;
     private static final int FILE_MODE = 0600;
     private static final int OPEN_FLAGS = LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOFOLLOW;
 
     private final Path directory;
+    private final Path file;
     private final long euid;
+    private volatile boolean ensured;
 
     private Ledger(Path directory, long euid) {
         this.directory = directory;
+        this.file = directory.resolve(FILE);
         this.euid = euid;
     }
 
@@ -50,7 +50,7 @@ public final class Ledger {
         return new Ledger(directory == null ? LedgerDirectory.defaultFor(euid) : directory.toAbsolutePath(), euid);
     }
 
-    /** The directory the lock files live in. */
+    /** The directory the ledger lives in. */
     public Path directory() {
         return directory;
     }
@@ -59,147 +59,133 @@ public final class Ledger {
      * Takes a free block of {@code size} ids from the pool.
      *
      * @return the held block, or {@code null} when none is free: nothing is held then
-     * @throws UncheckedIOException when the ledger cannot be read or written
+     * @throws UncheckedIOException when the ledger cannot be used
      */
     public Held take(IdRange uids, IdRange gids, long size) {
-        return underLock(view -> {
-            BlockChoice.Block block = view.choice(uids, gids, size).oldestFree();
-            return block == null ? null : view.hold(block);
+        return underLock((sys, fd, history) -> {
+            BlockChoice.Block block = choice(sys, fd, history, uids, gids, size).oldestFree();
+            if (block == null) {
+                return null;
+            }
+            Held held = hold(block);
+            history.used(new LeaseRecord(block.uids(), block.gids()), System.currentTimeMillis());
+            return held;
         });
     }
 
     /** How many of the pool's blocks of {@code size} are taken now, by a live lease or a live namespace. */
     public long taken(IdRange uids, IdRange gids, long size) {
-        return underLock(view -> view.choice(uids, gids, size).taken());
+        return underLock((sys, fd, history) -> choice(sys, fd, history, uids, gids, size).taken());
     }
 
-    private <T> T underLock(ViewAction<T> action) {
-        LedgerDirectory.ensure(directory, euid);
-        int lock;
+    private BlockChoice choice(Syscalls sys, int fd, History history, IdRange uids, IdRange gids, long size) {
+        MappedIds mapped = MappedIds.scan();
+        long now = System.currentTimeMillis();
+        for (Map.Entry<LeaseRecord, Long> entry : history.entries().entrySet()) {
+            if (mapped.touches(entry.getKey().uids(), entry.getKey().gids())) {
+                // Still mapped, by a namespace whose holder is gone or by its own live lease: in use until now.
+                entry.setValue(now);
+            }
+        }
+        return new BlockChoice(uids, gids, size, new BlockChoice.HeldBlocks() {
+            @Override
+            public IdRange uidsHeldIn(IdRange block) {
+                return heldIn(sys, fd, block, 0);
+            }
+
+            @Override
+            public IdRange gidsHeldIn(IdRange block) {
+                return heldIn(sys, fd, block, GID_REGION);
+            }
+        }, history.entries(), mapped);
+    }
+
+    private IdRange heldIn(Syscalls sys, int fd, IdRange block, long region) {
+        long[] lock;
+        try {
+            lock = sys.lockOn(fd, region + block.start(), block.count());
+        } catch (ErrnoException e) {
+            throw failure("read the locks of", e);
+        }
+        return lock == null ? null : new IdRange(lock[0] - region, lock[1]);
+    }
+
+    private Held hold(BlockChoice.Block block) {
         try (Syscalls sys = Syscalls.open()) {
-            lock = sys.create(directory.resolve(LOCK_FILE).toString(), OPEN_FLAGS, FILE_MODE);
+            int fd = sys.create(file.toString(), OPEN_FLAGS, FILE_MODE);
             try {
-                sys.lockExclusive(lock);
-            } catch (ErrnoException e) {
-                sys.close(lock);
+                if (!sys.tryLockRange(fd, block.uids().start(), block.uids().count())
+                        || !sys.tryLockRange(fd, GID_REGION + block.gids().start(), block.gids().count())) {
+                    throw new UncheckedIOException(new IOException(
+                            "the block " + block + " is locked although the ledger " + file + " said free"));
+                }
+            } catch (ErrnoException | RuntimeException e) {
+                sys.close(fd);
                 throw e;
             }
+            return new Held(this, fd, block.uids(), block.gids());
         } catch (ErrnoException e) {
-            throw failure("lock", directory.resolve(LOCK_FILE), e);
+            throw failure("lock a block in", e);
         }
-        try {
-            return action.apply(new View());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the id pool's ledger " + directory + ": " + e.getMessage(), e);
-        } finally {
-            // Closing the only descriptor of this open file description drops its flock.
-            try (Syscalls sys = Syscalls.open()) {
-                sys.close(lock);
-            }
-        }
+    }
+
+    private void giveBack(Held held) {
+        underLock((sys, fd, history) -> {
+            history.used(new LeaseRecord(held.uids, held.gids), System.currentTimeMillis());
+            return null;
+        });
     }
 
     @FunctionalInterface
-    private interface ViewAction<T> {
-        T apply(View view) throws IOException;
+    private interface LockedAction<T> {
+        T apply(Syscalls sys, int fd, History history);
     }
 
-    /** What the ledger and the kernel say, read under the global lock. */
-    private final class View {
-
-        private final List<LeaseRecord> live = new ArrayList<>();
-        private final Map<LeaseRecord, FileTime> history = new HashMap<>();
-        private final MappedIds mapped;
-
-        View() throws IOException {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.lease")) {
-                for (Path file : files) {
-                    LeaseRecord record = LeaseRecord.parse(file.getFileName().toString());
-                    if (record != null) {
-                        FileTime released = releasedAt(file);
-                        if (released == null) {
-                            live.add(record);
-                        } else {
-                            history.put(record, released);
-                        }
-                    }
-                }
-            }
-            mapped = MappedIds.scan();
-            for (Map.Entry<LeaseRecord, FileTime> entry : history.entrySet()) {
-                LeaseRecord record = entry.getKey();
-                if (mapped.touches(record.uids(), record.gids())) {
-                    // Still mapped by a namespace whose lease holder died: in use until now, as far as reuse goes.
-                    FileTime now = FileTime.fromMillis(System.currentTimeMillis());
-                    Files.setLastModifiedTime(record.in(directory), now);
-                    entry.setValue(now);
-                }
-            }
+    /** Runs {@code action} under the global lock with the history read, and writes the history back after it. */
+    private <T> T underLock(LockedAction<T> action) {
+        if (!ensured) {
+            LedgerDirectory.ensure(directory, euid);
+            ensured = true;
         }
-
-        BlockChoice choice(IdRange uids, IdRange gids, long size) {
-            Map<LeaseRecord, Long> used = new HashMap<>();
-            history.forEach((record, time) -> used.put(record, time.toMillis()));
-            return new BlockChoice(uids, gids, size, live, used, mapped);
-        }
-
-        Held hold(BlockChoice.Block block) throws IOException {
-            for (LeaseRecord old : history.keySet()) {
-                if (old.overlaps(block.uids(), block.gids())) {
-                    // Replaced by the new record; its history is the new lease's now.
-                    Files.deleteIfExists(old.in(directory));
+        try (Syscalls sys = Syscalls.open()) {
+            int fd = sys.create(file.toString(), OPEN_FLAGS, FILE_MODE);
+            try {
+                sys.lockExclusive(fd);
+                byte[] before = sys.readAll(fd, History.MAX_BYTES);
+                History history = History.parse(before);
+                T result = action.apply(sys, fd, history);
+                byte[] after = history.render();
+                if (!java.util.Arrays.equals(before, after)) {
+                    sys.replaceContent(fd, after);
                 }
+                return result;
+            } finally {
+                // The only descriptor of this open file description: closing it drops the flock.
+                sys.close(fd);
             }
-            LeaseRecord record = new LeaseRecord(block.uids(), block.gids());
-            Path file = record.in(directory);
-            try (Syscalls sys = Syscalls.open()) {
-                int fd = sys.create(file.toString(), OPEN_FLAGS, FILE_MODE);
-                try {
-                    if (!sys.tryLockExclusive(fd)) {
-                        throw new IOException("the lock file " + file + " is held although the ledger said free");
-                    }
-                } catch (ErrnoException | IOException e) {
-                    sys.close(fd);
-                    throw e;
-                }
-                return new Held(file, fd, block.uids(), block.gids());
-            } catch (ErrnoException e) {
-                throw failure("create", file, e);
+        } catch (ErrnoException e) {
+            if (e.errno() == 2) {
+                ensured = false;   // the directory was removed: made again at the next call
             }
-        }
-
-        /** The time a record was let go, or {@code null} while a live lease holds it. */
-        private FileTime releasedAt(Path file) throws IOException {
-            try (Syscalls sys = Syscalls.open()) {
-                int fd = sys.open(file.toString(), OPEN_FLAGS);
-                try {
-                    return sys.tryLockExclusive(fd) ? Files.getLastModifiedTime(file) : null;
-                } finally {
-                    sys.close(fd);
-                }
-            } catch (ErrnoException e) {
-                throw failure("read", file, e);
-            }
+            throw failure("use", e);
         }
     }
 
-    private static UncheckedIOException failure(String what, Path file, ErrnoException e) {
-        String message = "cannot " + what + " " + file + " of the id pool's ledger (errno " + e.errno() + ")";
+    private UncheckedIOException failure(String what, ErrnoException e) {
+        String message = "cannot " + what + " the id pool's ledger " + file + " (errno " + e.errno() + ")";
         return new UncheckedIOException(message, new IOException(message, e));
     }
 
-    /**
-     * A block this process holds: the open, locked record. {@link #release()} stamps the time and lets go.
-     */
+    /** A block this process holds: the open description with its two range locks. */
     public static final class Held {
 
-        private final Path file;
+        private final Ledger ledger;
         private final IdRange uids;
         private final IdRange gids;
         private int fd;
 
-        private Held(Path file, int fd, IdRange uids, IdRange gids) {
-            this.file = file;
+        private Held(Ledger ledger, int fd, IdRange uids, IdRange gids) {
+            this.ledger = ledger;
             this.fd = fd;
             this.uids = uids;
             this.gids = gids;
@@ -215,20 +201,21 @@ public final class Ledger {
             return gids;
         }
 
-        /** Stamps the release time on the record and lets go of its lock; idempotent. */
+        /** Records the time in the history and lets go of the block; idempotent. */
         public synchronized void release() {
             if (fd < 0) {
                 return;
             }
             try {
-                Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
-            } catch (IOException e) {
-                // The lock is let go all the same: only the reuse order loses this release's time.
+                ledger.giveBack(this);
+            } catch (UncheckedIOException e) {
+                // The block is let go all the same: only the reuse order loses this release's time.
+            } finally {
+                try (Syscalls sys = Syscalls.open()) {
+                    sys.close(fd);
+                }
+                fd = -1;
             }
-            try (Syscalls sys = Syscalls.open()) {
-                sys.close(fd);
-            }
-            fd = -1;
         }
     }
 }

@@ -244,16 +244,41 @@ public final class LibC {
     }
 
     /**
-     * The call only the id pool's ledger makes, bound at its first use like {@link Launch}: {@code flock(2)}, whose
-     * locks belong to an open file description, so that the kernel drops them when the holding process dies.
+     * The calls only the id pool's ledger makes, bound at its first use like {@link Launch}: {@code flock(2)} for the
+     * ledger's global lock, open-file-description byte-range locks ({@code fcntl(2)} {@code F_OFD_*}) for each held
+     * block, which the kernel drops when the holding process dies, and the writes of the ledger's history.
      */
     static final class Ledger {
         static final int LOCK_EX = 2;
-        static final int LOCK_NB = 4;
-        static final int LOCK_UN = 8;
-        static final MethodHandle FLOCK = Linker.nativeLinker().downcallHandle(
-                Linker.nativeLinker().defaultLookup().findOrThrow("flock"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.captureCallState("errno"));
+        static final int F_OFD_GETLK = 36;
+        static final int F_OFD_SETLK = 37;
+        static final short F_WRLCK = 1;
+        static final short F_UNLCK = 2;
+        static final short SEEK_SET = 0;
+        static final int EACCES = 13;
+        /** {@code struct flock}: {@code l_type} at 0, {@code l_whence} at 2, {@code l_start} at 8, {@code l_len} at 16. */
+        static final long FLOCK_SIZE = 32;
+        static final long FLOCK_START = 8;
+        static final long FLOCK_LEN = 16;
+        static final MethodHandle FLOCK;
+        static final MethodHandle FCNTL;
+        static final MethodHandle PWRITE;
+        static final MethodHandle FTRUNCATE;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            FLOCK = linker.downcallHandle(libc.findOrThrow("flock"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
+            FCNTL = linker.downcallHandle(libc.findOrThrow("fcntl"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+                    errno, Linker.Option.firstVariadicArg(2));
+            PWRITE = linker.downcallHandle(libc.findOrThrow("pwrite"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), errno);
+            FTRUNCATE = linker.downcallHandle(libc.findOrThrow("ftruncate"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
+        }
 
         private Ledger() {
         }

@@ -130,11 +130,18 @@ public final class Syscalls implements AutoCloseable {
         return fd;
     }
 
-    /**
-     * {@code flock(fd, LOCK_EX)}, waiting for the lock; retried after a signal.
-     */
+    /** {@code flock(fd, LOCK_EX)}, waiting for the lock; retried after a signal. */
     public void lockExclusive(int fd) throws ErrnoException {
-        while (flock(fd, LibC.Ledger.LOCK_EX) < 0) {
+        while (true) {
+            int result;
+            try {
+                result = (int) LibC.Ledger.FLOCK.invokeExact(capture, fd, LibC.Ledger.LOCK_EX);
+            } catch (Throwable t) {
+                throw linkageFailure("flock", t);
+            }
+            if (result == 0) {
+                return;
+            }
             if (errno() != LibC.EINTR) {
                 throw failure("flock");
             }
@@ -142,25 +149,81 @@ public final class Syscalls implements AutoCloseable {
     }
 
     /**
-     * {@code flock(fd, LOCK_EX | LOCK_NB)}.
+     * An open-file-description write lock on the bytes {@code start .. start+length-1} ({@code F_OFD_SETLK}): held
+     * until the description's last descriptor is closed, or its process dies.
      *
-     * @return false when another open file description holds a lock on the file
+     * @return false when another open file description holds a lock on some of those bytes
      */
-    public boolean tryLockExclusive(int fd) throws ErrnoException {
-        if (flock(fd, LibC.Ledger.LOCK_EX | LibC.Ledger.LOCK_NB) == 0) {
+    public boolean tryLockRange(int fd, long start, long length) throws ErrnoException {
+        MemorySegment lock = flock(LibC.Ledger.F_WRLCK, start, length);
+        if (fcntl(fd, LibC.Ledger.F_OFD_SETLK, lock) == 0) {
             return true;
         }
-        if (errno() == LibC.EAGAIN) {
+        int errno = errno();
+        if (errno == LibC.EAGAIN || errno == LibC.Ledger.EACCES) {
             return false;
         }
-        throw failure("flock");
+        throw new ErrnoException("fcntl", errno);
     }
 
-    private int flock(int fd, int operation) {
+    /**
+     * The first lock another open file description holds on the bytes {@code start .. start+length-1}
+     * ({@code F_OFD_GETLK}).
+     *
+     * @return {@code {start, length}} of that lock, or {@code null} when there is none
+     */
+    public long[] lockOn(int fd, long start, long length) throws ErrnoException {
+        MemorySegment lock = flock(LibC.Ledger.F_WRLCK, start, length);
+        if (fcntl(fd, LibC.Ledger.F_OFD_GETLK, lock) < 0) {
+            throw failure("fcntl");
+        }
+        if (lock.get(ValueLayout.JAVA_SHORT, 0) == LibC.Ledger.F_UNLCK) {
+            return null;
+        }
+        return new long[] {lock.get(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_START),
+                lock.get(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_LEN)};
+    }
+
+    private MemorySegment flock(short type, long start, long length) {
+        MemorySegment lock = allocate(LibC.Ledger.FLOCK_SIZE, 8);
+        lock.fill((byte) 0);
+        lock.set(ValueLayout.JAVA_SHORT, 0, type);
+        lock.set(ValueLayout.JAVA_SHORT, 2, LibC.Ledger.SEEK_SET);
+        lock.set(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_START, start);
+        lock.set(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_LEN, length);
+        return lock;
+    }
+
+    private int fcntl(int fd, int command, MemorySegment lock) {
         try {
-            return (int) LibC.Ledger.FLOCK.invokeExact(capture, fd, operation);
+            return (int) LibC.Ledger.FCNTL.invokeExact(capture, fd, command, lock);
         } catch (Throwable t) {
-            throw linkageFailure("flock", t);
+            throw linkageFailure("fcntl", t);
+        }
+    }
+
+    /**
+     * Replaces the whole content of a regular file: one {@code pwrite} at offset 0, then {@code ftruncate} to its
+     * length. Not truncated to 0 first: ext4 flushes a file truncated to 0 when it is closed, which costs
+     * milliseconds.
+     */
+    public void replaceContent(int fd, byte[] data) throws ErrnoException {
+        MemorySegment bytes = copyOf(data);
+        try {
+            long written = (long) LibC.Ledger.PWRITE.invokeExact(capture, fd, bytes, (long) data.length, 0L);
+            if (written < 0) {
+                throw failure("pwrite");
+            }
+            if ((int) LibC.Ledger.FTRUNCATE.invokeExact(capture, fd, (long) data.length) < 0) {
+                throw failure("ftruncate");
+            }
+            if (written != data.length) {
+                throw new ErrnoException("pwrite", 28);   // a short write to a regular file: ENOSPC
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("pwrite", t);
         }
     }
 
