@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What {@link IdPoolAcrossProcessesTest} runs in JVMs of their own.
@@ -55,6 +56,7 @@ final class PoolProbe {
 
     private static void churn(IdPool pool, int threads, int rounds, Path occupied) throws Exception {
         AtomicBoolean overlap = new AtomicBoolean();
+        AtomicInteger churned = new AtomicInteger();
         List<Thread> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             all.add(Thread.ofPlatform().start(() -> {
@@ -70,6 +72,7 @@ final class PoolProbe {
                         }
                         Thread.onSpinWait();
                         Files.delete(claim);
+                        churned.incrementAndGet();
                     } catch (IOException e) {
                         throw new RuntimeException(e);
                     }
@@ -80,7 +83,7 @@ final class PoolProbe {
             thread.join();
         }
         if (!overlap.get()) {
-            System.out.println("churned " + threads * rounds);
+            System.out.println("churned " + churned.get());
         }
     }
 
