@@ -1,6 +1,7 @@
 package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.linx.user.*;
 import java.nio.file.Files;
@@ -12,15 +13,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java examples of docs/examples.md, docs/core.md, docs/architecture.md, docs/host-readiness.md and
- * docs/subordinate-ids.md, run as written against the real kernel. The first test fails when a doc and this file drift
+ * The Java examples of docs/examples.md, docs/core.md, docs/architecture.md, docs/host-readiness.md,
+ * docs/subordinate-ids.md and docs/isolation.md, run as written against the real kernel. The first test fails when a doc and this file drift
  * apart: every line of every java block of those pages must appear here.
  */
 class DocsExamplesTest {
 
     private static final List<Path> DOCS = List.of(Path.of("..", "docs", "examples.md"),
             Path.of("..", "docs", "core.md"), Path.of("..", "docs", "architecture.md"),
-            Path.of("..", "docs", "host-readiness.md"), Path.of("..", "docs", "subordinate-ids.md"));
+            Path.of("..", "docs", "host-readiness.md"), Path.of("..", "docs", "subordinate-ids.md"),
+            Path.of("..", "docs", "isolation.md"));
     private static final Path THIS_SOURCE = Path.of("src/test/java/dev/linx/user/DocsExamplesTest.java");
 
     private final UserNamespaceOperations ops = UserNamespaces.operations();
@@ -343,6 +345,29 @@ class DocsExamplesTest {
             Process id = child.proceed();                      // uid=0(root) gid=0(root) ...
             assertThat(new String(id.getInputStream().readAllBytes())).startsWith("uid=0(root) gid=0(root)");
             id.waitFor();
+        }
+    }
+
+    // docs/isolation.md
+
+    @Test
+    void anIsolatedLauncher() throws Exception {
+        assumeThat(Kernel.isRoot()).as("explicit host ranges need root").isTrue();
+        Path ledger = Path.of("/run/linx-user/ledger");
+        boolean hadLedger = Files.exists(ledger);
+        try {
+            IdPool pool = IdPool.of(IdRange.parse("1000000:1048576"), IdRange.parse("1000000:1048576"));   // root: explicit host ranges
+            UserNamespaceLauncher sandboxes = UserNamespaceLauncher.builder(UserNamespaces.operations())
+                    .isolated(pool, 65536)                          // 16 blocks of 65536: 16 workloads at once
+                    .namespaces(Set.of(Namespace.PID))
+                    .build();
+            Process workload = sandboxes.start(List.of("id", "-u"));   // 0 inside; 1000000 or another block's first id outside
+            assertThat(Kernel.output(workload)).isEqualTo("0\n");
+            assertThat(pool.blocks(65536)).isEqualTo(16);
+        } finally {
+            if (!hadLedger) {
+                Files.deleteIfExists(ledger);
+            }
         }
     }
 
