@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>With a PID namespace, the workload's exit is enough: when the namespace's first process dies, the kernel kills
  * every other process in it and the helper reaps them before it exits. Without one, the kernel is asked at the
- * workload's exit and then again after 10 ms, doubling up to once a second, on a virtual thread.
+ * workload's exit and then again after 10 ms, doubling up to once a second. Either way on a virtual thread,
+ * {@code linx-user-release}, never on the thread that saw the exit: giving a block back waits for the ledger's lock.
  */
 public final class NamespaceRelease {
 
@@ -27,13 +28,9 @@ public final class NamespaceRelease {
      */
     public static void afterExit(Process workload, boolean pidNamespace, IdRange uids, IdRange gids,
             Runnable release) {
-        workload.onExit().whenComplete((process, failure) -> {
-            if (pidNamespace) {
-                release.run();
-            } else {
-                Thread.ofVirtual().name("linx-user-release").start(() -> releaseWhenUnmapped(uids, gids, release));
-            }
-        });
+        // Off the thread that completes onExit (the reaper): giving back waits for the ledger's lock.
+        workload.onExit().whenComplete((process, failure) -> Thread.ofVirtual().name("linx-user-release").start(
+                pidNamespace ? release : () -> releaseWhenUnmapped(uids, gids, release)));
     }
 
     private static void releaseWhenUnmapped(IdRange uids, IdRange gids, Runnable release) {
