@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +116,31 @@ class IdPoolAcrossProcessesTest {
             } finally {
                 deleteTree(Path.of("/tmp/linx-user-" + uid));
             }
+        }
+    }
+
+    @Test
+    void aPoolInsideAPodsUserNamespaceLeasesTheChildrensBlocksFromThePodsIds() throws Exception {
+        // A Kubernetes pod with hostUsers: false: the JVM is root of a namespace mapping 0..65535 to 65,536 host ids.
+        long base = 5_000_000;
+        Path podLedger = Files.createDirectory(ledger.resolve("pod"));
+        Files.setPosixFilePermissions(ledger, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setOwner(podLedger, podLedger.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Long.toString(base)));
+        Files.setAttribute(podLedger, "unix:gid", (int) base);
+        UserNamespaceOperations ops = UserNamespaces.operations();
+        try (ParkedProcess pod = ParkedProcess.builder(jvm.command(PoolProbe.class, "pod", podLedger.toString()))
+                .hostIdentity(base, base).directory(jvm.directory()).start()) {
+            ops.setupMaps(pod.hostPid(), new MapSetup(List.of(IdMapping.of(0, base, 65_536)),
+                    List.of(IdMapping.of(0, base, 65_536)), SetgroupsPolicy.SKIP));
+            Process probe = pod.proceed();
+            String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out.lines().toList()).as(err).containsExactlyInAnyOrder(
+                    "0 0 0 1024 1024 0 1024 1024", "status 0",
+                    "0 0 0 2048 1024 0 2048 1024", "status 0",
+                    "children-left 0");
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code churn LEDGER UIDS GIDS THREADS ROUNDS OCCUPIED}: each thread leases 1024 ids, claims the block in
  *       OCCUPIED with a file only one holder can create, gives it back, ROUNDS times; prints {@code churned N} or
  *       {@code overlap <block>};</li>
+ *   <li>{@code pod LEDGER}: as root of a pod's user namespace, two isolated workloads at once from 1024-id blocks
+ *       of the pod's own ids print who they are inside and their uid map;</li>
  *   <li>{@code subordinate}: as an unprivileged user, two isolated workloads at once from {@link IdPool#subordinate()}
  *       print who they are inside and their uid map.</li>
  * </ul>
@@ -34,6 +36,7 @@ final class PoolProbe {
             case "hold" -> hold(pool(args), Path.of(args[1]));
             case "churn" -> churn(pool(args), Integer.parseInt(args[4]), Integer.parseInt(args[5]), Path.of(args[6]));
             case "subordinate" -> subordinate();
+            case "pod" -> pod(Path.of(args[1]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -87,9 +90,18 @@ final class PoolProbe {
         }
     }
 
+    private static void pod(Path ledger) throws Exception {
+        IdRange ids = new IdRange(1024, 4 * 1024);
+        twoAtOnce(UserNamespaceLauncher.builder(UserNamespaces.operations())
+                .isolated(IdPool.of(ids, ids).withLedger(ledger), 1024).build());
+    }
+
     private static void subordinate() throws Exception {
-        UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(UserNamespaces.operations())
-                .isolated(IdPool.subordinate(), 65_536).build();
+        twoAtOnce(UserNamespaceLauncher.builder(UserNamespaces.operations())
+                .isolated(IdPool.subordinate(), 65_536).build());
+    }
+
+    private static void twoAtOnce(UserNamespaceLauncher launcher) throws Exception {
         String script = "echo \"$(id -u) $(id -g) $(cat /proc/self/uid_map) $(cat /proc/self/gid_map)\"; sleep 0.5";
         Process a = launcher.start(List.of("sh", "-c", script));
         Process b = launcher.start(List.of("sh", "-c", script));

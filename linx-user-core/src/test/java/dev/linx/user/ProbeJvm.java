@@ -67,11 +67,21 @@ final class ProbeJvm implements AutoCloseable {
     /** Starts {@code prefix java -cp ... main args} and returns it running: the caller waits for it, or kills it. */
     Process start(List<String> prefix, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                main.getName()));
-        command.addAll(List.of(args));
+        command.addAll(command(main, args));
         return new ProcessBuilder(command).directory(classes.toFile()).start();
+    }
+
+    /** {@code java -cp ... main args}, to be started from {@link #directory()} by other means. */
+    List<String> command(Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The directory the classes were copied to (or the main classes, in place). */
+    Path directory() {
+        return classes;
     }
 
     /**
@@ -104,6 +114,16 @@ final class ProbeJvm implements AutoCloseable {
                 copy.close();
                 copy = null;
             }
+        }
+
+        /** {@link ProbeJvm#command} from the copy. */
+        List<String> command(Class<?> main, String... args) {
+            return copy.command(main, args);
+        }
+
+        /** {@link ProbeJvm#directory} of the copy. */
+        Path directory() {
+            return copy.directory();
         }
 
         /** {@link ProbeJvm#start} from the copy. */
