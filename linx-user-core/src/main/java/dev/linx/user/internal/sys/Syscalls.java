@@ -102,25 +102,19 @@ public final class Syscalls implements AutoCloseable {
 
     /** {@code open(2)} of an absolute path, without {@code O_CREAT}. */
     public int open(String path, int flags) throws ErrnoException {
-        MemorySegment cPath = cString(path);
-        int fd;
-        try {
-            fd = (int) LibC.OPEN.invokeExact(capture, cPath, flags, 0);
-        } catch (Throwable t) {
-            throw linkageFailure("open", t);
-        }
-        if (fd < 0) {
-            throw failure("open");
-        }
-        return fd;
+        return open(path, flags, 0);
     }
 
     /** {@code open(2)} of an absolute path with {@code O_CREAT}: a new file gets {@code mode} (less the umask). */
     public int create(String path, int flags, int mode) throws ErrnoException {
+        return open(path, flags | LibC.O_CREAT, mode);
+    }
+
+    private int open(String path, int flags, int mode) throws ErrnoException {
         MemorySegment cPath = cString(path);
         int fd;
         try {
-            fd = (int) LibC.OPEN.invokeExact(capture, cPath, flags | LibC.O_CREAT, mode);
+            fd = (int) LibC.OPEN.invokeExact(capture, cPath, flags, mode);
         } catch (Throwable t) {
             throw linkageFailure("open", t);
         }
