@@ -3,6 +3,7 @@ package dev.linx.user;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,10 @@ public final class FaultProbe {
         Runnable park = () -> ParkedProcess.start(List.of("true"), Set.of()).close();
         if (args[0].equals("descriptors")) {
             descriptorsRunOut(park);
+            return;
+        }
+        if (args[0].equals("lease-descriptors")) {
+            leaseRunsOutOfDescriptors();
             return;
         }
         if (args[0].equals("read-descriptors")) {
@@ -111,6 +116,36 @@ public final class FaultProbe {
         describeRejection(read);
         describeRejection(() -> ops.readUidMap(Integer.MAX_VALUE));
         withTableFull(3, () -> describeRejection(read));
+    }
+
+    /**
+     * Leases and gives back a block with the descriptor table full but for 0 to 6 free entries, so that the ledger's
+     * file, the block's own description and the kernel scan's reads run out in turn. Prints each distinct outcome,
+     * then what was left, then whether a lease with the table free again works.
+     */
+    private static void leaseRunsOutOfDescriptors() throws IOException {
+        Path ledger = Files.createTempDirectory("linx-ledger-");
+        try {
+            leaseRunsOutOfDescriptors(ledger);
+        } finally {
+            Files.deleteIfExists(ledger.resolve("ledger"));
+            Files.delete(ledger);
+        }
+    }
+
+    private static void leaseRunsOutOfDescriptors(Path ledger) throws IOException {
+        IdRange ids = new IdRange(3_700_000, 4096);
+        IdPool pool = IdPool.of(ids, ids).withLedger(ledger);
+        Supplier<String> lease = () -> {
+            try (IdLease ignored = pool.lease(1024)) {
+                return "no failure";
+            } catch (UncheckedIOException e) {
+                return e.getMessage().replaceAll("[0-9]+", "N");
+            }
+        };
+        lease.get();   // warm-up: a full table cannot load the classes
+        withTableFull(6, lease);
+        System.out.println("afterwards: " + lease.get() + ", leased " + pool.usage(1024).leased());
     }
 
     /**

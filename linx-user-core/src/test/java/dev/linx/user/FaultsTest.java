@@ -2,6 +2,7 @@ package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
@@ -186,6 +187,20 @@ class FaultsTest {
                     .anySatisfy(line -> assertThat(line).contains("<- pidfd_open of child N failed with errno N"))
                     .contains("no failure");
             assertThat(lines.getLast()).isEqualTo("left: nothing");
+        }
+    }
+
+    @Test
+    void aLeaseWithNoDescriptorLeftFailsCleanlyAndTheNextLeaseWorks() throws Exception {
+        assumeThat(Kernel.isRoot()).as("explicit host ranges need root").isTrue();
+        try (ProbeJvm jvm = ProbeJvm.inPlace()) {
+            List<String> lines = jvm.run(List.of("prlimit", "--nofile=256:256", "--"), FaultProbe.class,
+                    "lease-descriptors");
+            assertThat(lines).as("the ledger, the listing of /proc and a map read ran out in turn, then a lease worked")
+                    .anySatisfy(line -> assertThat(line).startsWith("cannot use the id pool's ledger"))
+                    .anySatisfy(line -> assertThat(line).startsWith("cannot list /proc"))
+                    .anySatisfy(line -> assertThat(line).startsWith("cannot read the live namespaces' maps"))
+                    .contains("no failure", "left: nothing", "afterwards: no failure, leased 0");
         }
     }
 

@@ -6,7 +6,11 @@ import dev.linx.user.internal.maps.MapText;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
-import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +33,9 @@ import java.util.Set;
 record MappedIds(List<IdRange> uids, List<IdRange> gids) {
 
     private static final int MAX_MAP = 64 * 1024;
+    private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
+    private static final int EACCES = 13;
 
     MappedIds {
         uids = List.copyOf(uids);
@@ -41,8 +48,7 @@ record MappedIds(List<IdRange> uids, List<IdRange> gids) {
         List<IdRange> gids = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Maps self = Maps.of("self", seen);
-        String[] entries = new File("/proc").list();
-        for (String entry : entries == null ? new String[0] : entries) {
+        for (String entry : processes()) {
             if (entry.isEmpty() || !Character.isDigit(entry.charAt(0))) {
                 continue;
             }
@@ -76,6 +82,22 @@ record MappedIds(List<IdRange> uids, List<IdRange> gids) {
         }
     }
 
+    /**
+     * The names in {@code /proc}. A listing that fails is an error, never an empty host: a block a live namespace
+     * maps must not look free because the scan could not look.
+     */
+    private static List<String> processes() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc to read the live namespaces' maps: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
     /** Whether any live namespace maps an id of either block. */
     boolean touches(IdRange uidBlock, IdRange gidBlock) {
         return uids.stream().anyMatch(uidBlock::overlaps) || gids.stream().anyMatch(gidBlock::overlaps);
@@ -90,27 +112,47 @@ record MappedIds(List<IdRange> uids, List<IdRange> gids) {
         }
     }
 
+    /** The process's user namespace link, or {@code null} when this JVM may not read it (another user's). */
     private static String namespaceOf(Syscalls sys, String pid) {
         try {
             return sys.readlink("/proc/" + pid + "/ns/user");
         } catch (ErrnoException e) {
-            return null;
+            if (e.errno() == EACCES || gone(e)) {
+                return null;
+            }
+            throw failure("/proc/" + pid + "/ns/user", e);
         }
     }
 
+    /** A map's text, or {@code null} when the process is gone. Any other failure is an error, as for the listing. */
     private static String read(Syscalls sys, String path) {
         int fd;
         try {
             fd = sys.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
         } catch (ErrnoException e) {
-            return null;
+            if (gone(e)) {
+                return null;
+            }
+            throw failure(path, e);
         }
         try {
             return new String(sys.readAll(fd, MAX_MAP), StandardCharsets.US_ASCII);
         } catch (ErrnoException e) {
-            return null;
+            if (gone(e)) {
+                return null;
+            }
+            throw failure(path, e);
         } finally {
             sys.close(fd);
         }
+    }
+
+    private static boolean gone(ErrnoException e) {
+        return e.errno() == ENOENT || e.errno() == ESRCH;
+    }
+
+    private static UncheckedIOException failure(String path, ErrnoException e) {
+        String message = "cannot read the live namespaces' maps: errno " + e.errno() + " on " + path;
+        return new UncheckedIOException(message, new IOException(message, e));
     }
 }

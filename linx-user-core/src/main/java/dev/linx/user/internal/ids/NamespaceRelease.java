@@ -1,6 +1,7 @@
 package dev.linx.user.internal.ids;
 
 import dev.linx.user.IdRange;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,10 +36,19 @@ public final class NamespaceRelease {
 
     private static void releaseWhenUnmapped(IdRange uids, IdRange gids, Runnable release) {
         long wait = FIRST_RETRY.toNanos();
-        while (MappedIds.scan().touches(uids, gids)) {
+        while (stillMapped(uids, gids)) {
             LockSupport.parkNanos(wait);
             wait = Math.min(wait * 2, LAST_RETRY.toNanos());
         }
         release.run();
+    }
+
+    /** Whether a live namespace maps the blocks; a scan that failed (no descriptor left, say) counts as yes. */
+    private static boolean stillMapped(IdRange uids, IdRange gids) {
+        try {
+            return MappedIds.scan().touches(uids, gids);
+        } catch (UncheckedIOException e) {
+            return true;
+        }
     }
 }
