@@ -39,6 +39,8 @@ class FaultsTest {
         try (ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of())) {
             child.proceed().waitFor();
         }
+        // The first temporary directory seeds the JDK's SecureRandom, which keeps /dev/random and /dev/urandom open.
+        Files.delete(Files.createTempDirectory("linx-warm-up-"));
     }
 
     @BeforeEach

@@ -95,9 +95,12 @@ final class Kernel {
         // By time rather than by count: on a machine that forks a lot (a parallel build), most attempts lose the pid.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            // The shell takes pid - 1 and its child the pid, unless another process of the machine comes between.
-            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Long.toString(pid - 2));
-            Process shell = new ProcessBuilder("sh", "-c", "unshare --user sleep 30 & echo $!; wait").start();
+            // The shell steers the pid right before its one fork, so its child takes the pid unless another process
+            // of the machine forks in between. Steering from here instead would leave the JVM's own start of the
+            // shell between the write and the fork, and the pids next to the wanted one may be taken (run alone, the
+            // JVM's threads started at its first launch sit right below the first child's pid).
+            Process shell = new ProcessBuilder("sh", "-c", "echo \"$1\" > /proc/sys/kernel/ns_last_pid"
+                    + " && { unshare --user sleep 30 & echo $!; wait; }", "sh", Long.toString(pid - 1)).start();
             Impostor impostor = new Impostor(shell, readPid(shell));
             if (impostor.pid() == pid) {
                 awaitOwnUserNamespace(pid);
