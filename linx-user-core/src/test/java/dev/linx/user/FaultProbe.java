@@ -35,6 +35,10 @@ public final class FaultProbe {
             readRunsOutOfDescriptors();
             return;
         }
+        if (args[0].equals("first-use")) {
+            firstUseRunsOutOfDescriptors(args[1], park);
+            return;
+        }
         Runnable fault = switch (args[0]) {
             case "park", "used-up" -> park;
             case "park-as-other" -> () -> ParkedProcess.builder(List.of("true")).hostIdentity(1, 1).start().close();
@@ -148,12 +152,77 @@ public final class FaultProbe {
         System.out.println("afterwards: " + lease.get() + ", leased " + pool.usage(1024).leased());
     }
 
+     * The JVM's first use of one part of the library with the descriptor table full but for 0 to 15 free entries, then
+     * one more start with room again, which must work: a transient fault at a first use must not break the library
+     * for the JVM's life. Every class of the library is loaded beforehand and none initialized, as from an open jar (a
+     * class file read from a directory needs a descriptor of its own). {@code point} is where the first use falls:
+     * {@code libc} (no call made before), {@code launch} (the procfs verbs used, the launcher's calls not), or
+     * {@code reaper} (every call bound, the reaper not started).
+     */
+    private static void firstUseRunsOutOfDescriptors(String point, Runnable park) throws IOException {
+        loadWithoutInitializing(Path.of(System.getProperty("java.class.path").split(":")[0]));
+        UserNamespaceOperations ops = UserNamespaces.operations();
+        switch (point) {
+            case "libc" -> { }
+            case "launch" -> ops.readUidMap(ProcessHandle.current().pid());
+            case "reaper" -> {
+                ops.readUidMap(ProcessHandle.current().pid());
+                try (var sys = dev.linx.user.internal.sys.Syscalls.open()) {
+                    for (int fd : sys.pipe(dev.linx.user.internal.sys.LibC.O_CLOEXEC)) {
+                        sys.close(fd);
+                    }
+                } catch (dev.linx.user.internal.sys.ErrnoException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            default -> throw new IllegalArgumentException(point);
+        }
+        Supplier<String> attempt = () -> {
+            try {
+                park.run();
+                ops.readUidMap(ProcessHandle.current().pid());
+                return "no failure";
+            } catch (Throwable e) {
+                StringBuilder chain = new StringBuilder();
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    chain.append(chain.isEmpty() ? "" : " <- ").append(t.getClass().getSimpleName()).append(' ')
+                            .append(t.getMessage());
+                }
+                return chain.toString().replaceAll("[0-9]+", "N");
+            }
+        };
+        outcomesWithTableFull(15, attempt).forEach(System.out::println);
+        System.out.println("children: " + Leaks.children());
+        System.out.println("afterwards: " + attempt.get());
+    }
+
+    /** Loads every class under {@code classes} without initializing it. */
+    private static void loadWithoutInitializing(Path classes) throws IOException {
+        try (var files = java.nio.file.Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+                try {
+                    Class.forName(name, false, FaultProbe.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
     /**
      * Runs {@code attempt} with the descriptor table full but for 0 to {@code maxFree} entries, then prints each
      * distinct outcome and what was left behind.
      */
     private static void withTableFull(int maxFree, Supplier<String> attempt) throws IOException {
         Leaks.Snapshot before = Leaks.take();
+        outcomesWithTableFull(maxFree, attempt).forEach(System.out::println);
+        String left = Leaks.leftSince(before);
+        System.out.println("left: " + (left.isEmpty() ? "nothing" : left));
+    }
+
+    /** The distinct outcomes of {@code attempt} with the descriptor table full but for 0 to {@code maxFree} entries. */
+    private static Set<String> outcomesWithTableFull(int maxFree, Supplier<String> attempt) throws IOException {
         Set<String> outcomes = new TreeSet<>();
         for (int free = 0; free <= maxFree; free++) {
             List<FileChannel> fillers = fillDescriptorTable(free);
@@ -165,9 +234,7 @@ public final class FaultProbe {
                 }
             }
         }
-        outcomes.forEach(System.out::println);
-        String left = Leaks.leftSince(before);
-        System.out.println("left: " + (left.isEmpty() ? "nothing" : left));
+        return outcomes;
     }
 
     /** Fills the descriptor table with /dev/null, then closes the last {@code free} of them again. */

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Faults around the checkpoint: each gives a documented, structured error and leaves no process, zombie, file
@@ -214,6 +216,26 @@ class FaultsTest {
             assertThat(lines).as("the /proc directory, then the map file, ran out; then the read succeeded")
                     .containsExactly("UserNamespaceException EMFILE READ_UID_MAP hint=none", "no failure",
                             "left: nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"libc", "launch", "reaper"})
+    void noDescriptorLeftAtAFirstUseDoesNotBreakTheLibraryForTheJvmsLife(String point) throws Exception {
+        // A JVM of its own, whose first use of the point runs with the table full to every depth of a start.
+        try (ProbeJvm jvm = ProbeJvm.inPlace()) {
+            List<String> lines = jvm.run(List.of("prlimit", "--nofile=256:256", "--"), FaultProbe.class,
+                    "first-use", point);
+            assertThat(lines.subList(0, lines.size() - 2)).as("each start with the table full")
+                    .allSatisfy(line -> assertThat(line).matches("no failure|UncheckedIOException .*"))
+                    .contains("no failure");
+            if (!point.equals("libc")) {
+                assertThat(lines).as("the reaper's epoll set was made with no descriptor left").anySatisfy(line ->
+                        assertThat(line).endsWith("<- IOException the child reaper could not be started:"
+                                + " epoll_createN failed with errno N"));
+            }
+            assertThat(lines.subList(lines.size() - 2, lines.size()))
+                    .containsExactly("children: []", "afterwards: no failure");
         }
     }
 

@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Reaper {
 
     private static final int BATCH = 64;
+    private static final Object STARTING = new Object();
+    /** The JVM's reaper once one started; guarded by {@link #STARTING} while {@code null}. */
+    private static volatile Reaper instance;
 
     private final int epoll;
     private final ConcurrentHashMap<Integer, SpawnedProcess> watched = new ConcurrentHashMap<>();
@@ -25,9 +28,41 @@ final class Reaper {
         this.epoll = epoll;
     }
 
-    /** The JVM's reaper, started at first use. */
-    static Reaper instance() {
-        return Holder.INSTANCE;
+    /**
+     * The JVM's reaper, started at first use. A start that fails (no descriptor left for the epoll set, no thread) is
+     * not remembered: the next call tries again.
+     *
+     * @throws ErrnoException when the epoll set cannot be created
+     */
+    static Reaper instance() throws ErrnoException {
+        Reaper reaper = instance;
+        if (reaper == null) {
+            synchronized (STARTING) {
+                reaper = instance;
+                if (reaper == null) {
+                    reaper = start();
+                    instance = reaper;
+                }
+            }
+        }
+        return reaper;
+    }
+
+    private static Reaper start() throws ErrnoException {
+        int epoll;
+        try (Syscalls sys = Syscalls.open()) {
+            epoll = sys.epollCreate();
+        }
+        Reaper reaper = new Reaper(epoll);
+        try {
+            Thread.ofPlatform().daemon().name("linx-user-reaper").start(reaper::run);
+        } catch (RuntimeException | Error e) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.close(epoll);
+            }
+            throw e;
+        }
+        return reaper;
     }
 
     /** Reaps {@code process} once its pidfd reports the exit. */
@@ -99,22 +134,6 @@ final class Reaper {
                     process.reap();
                 }
             }
-        }
-    }
-
-    private static final class Holder {
-        static final Reaper INSTANCE = start();
-
-        private static Reaper start() {
-            int epoll;
-            try (Syscalls sys = Syscalls.open()) {
-                epoll = sys.epollCreate();
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("epoll_create1 failed with errno " + e.errno());
-            }
-            Reaper reaper = new Reaper(epoll);
-            Thread.ofPlatform().daemon().name("linx-user-reaper").start(reaper::run);
-            return reaper;
         }
     }
 }

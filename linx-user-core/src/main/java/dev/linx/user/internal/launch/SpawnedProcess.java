@@ -29,6 +29,7 @@ final class SpawnedProcess extends Process {
     private static final long SLICE_MILLIS = 100;
 
     private final long pid;
+    private final Reaper reaper;
     private final PipeStreams.Out stdin;
     private final PipeStreams.In stdout;
     private final PipeStreams.In stderr;
@@ -44,8 +45,9 @@ final class SpawnedProcess extends Process {
     /** Taken at the first {@link #toHandle()}. Guarded by {@code this}. */
     private ProcessHandle handle;
 
-    private SpawnedProcess(Spawn.Child child) {
+    private SpawnedProcess(Spawn.Child child, Reaper reaper) {
         this.pid = child.pid();
+        this.reaper = reaper;
         this.pidfd = child.pidfd();
         this.readinessFd = child.stdoutFd();
         this.stdin = new PipeStreams.Out(child.stdin());
@@ -59,15 +61,23 @@ final class SpawnedProcess extends Process {
      * @throws UncheckedIOException when it cannot be started; nothing is left behind
      */
     static SpawnedProcess start(List<String> command, Map<String, String> environment, Path directory) {
+        Reaper reaper;
+        try {
+            // Before the child exists: a reaper that cannot start leaves nothing to kill.
+            reaper = Reaper.instance();
+        } catch (ErrnoException e) {
+            throw new UncheckedIOException("could not start " + command.getFirst(), new IOException(
+                    "the child reaper could not be started: epoll_create1 failed with errno " + e.errno()));
+        }
         Spawn.Child child;
         try {
             child = Spawn.spawn(command, environment, directory);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + command.getFirst(), e);
         }
-        SpawnedProcess process = new SpawnedProcess(child);
+        SpawnedProcess process = new SpawnedProcess(child, reaper);
         try {
-            Reaper.instance().watch(process, child.pidfd());
+            reaper.watch(process, child.pidfd());
         } catch (ErrnoException | RuntimeException | LinkageError e) {
             // Without the reaper nobody would reap it: kill and reap it here, then report.
             killAndReap(child);
@@ -136,7 +146,7 @@ final class SpawnedProcess extends Process {
                 return false;
             }
             reaped = true;
-            Reaper.instance().forget(this, pidfd);
+            reaper.forget(this, pidfd);
             closePidfdIfUnused();
         }
         // The readiness descriptor stays open: its reader closes it (closing it here could pull it from under a read).
@@ -190,7 +200,7 @@ final class SpawnedProcess extends Process {
                     }
                     fd = pidfd;
                     if (polling++ == 0) {
-                        Reaper.instance().pause(fd);
+                        reaper.pause(fd);
                     }
                 }
                 try {
@@ -203,7 +213,7 @@ final class SpawnedProcess extends Process {
                 } finally {
                     synchronized (this) {
                         if (--polling == 0 && !reaped) {
-                            Reaper.instance().resume(fd);
+                            reaper.resume(fd);
                         }
                         closePidfdIfUnused();
                     }

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -99,6 +100,14 @@ public final class LibC {
     static final long EPOLL_EVENT_SIZE;
     static final long EPOLL_EVENT_DATA;
 
+    /**
+     * The C library. Looked up by its soname rather than through {@link Linker#defaultLookup()}: glibc is already
+     * loaded, so {@code dlopen} finds it without opening a file, and this works with the descriptor table full. The
+     * JDK's default lookup opens a library of its own at the JVM's first use of it and, should that fail
+     * ({@code EMFILE}), finds no symbol at all for the JVM's life.
+     */
+    static final SymbolLookup LIBC = libc();
+
     static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
@@ -122,7 +131,7 @@ public final class LibC {
         O_NOFOLLOW = armOrPower ? 0x8000 : 0x20000;
 
         Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
+        SymbolLookup libc = LIBC;
         Linker.Option errno = Linker.Option.captureCallState("errno");
         OPEN = linker.downcallHandle(libc.findOrThrow("open"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
@@ -185,7 +194,7 @@ public final class LibC {
 
         static {
             Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
+            SymbolLookup libc = LIBC;
             Linker.Option errno = Linker.Option.captureCallState("errno");
             PIPE2 = linker.downcallHandle(libc.findOrThrow("pipe2"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
@@ -285,6 +294,15 @@ public final class LibC {
     }
 
     private LibC() {
+    }
+
+    private static SymbolLookup libc() {
+        try {
+            return SymbolLookup.libraryLookup("libc.so.6", Arena.global());
+        } catch (IllegalArgumentException e) {
+            // Not glibc: the launcher then refuses to start (see Launch.MISSING), the procfs verbs still work.
+            return Linker.nativeLinker().defaultLookup();
+        }
     }
 
     static long pidfdSendSignalNumber() {
