@@ -136,6 +136,29 @@ final class Kernel {
         }
     }
 
+    /**
+     * The pids of every process on the host whose command line contains {@code token}, zombies aside (a zombie shows
+     * no command line).
+     */
+    static List<Long> processesWith(String token) {
+        List<Long> pids = new ArrayList<>();
+        try (var proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path dir : proc) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmdline.contains(token)) {
+                        pids.add(Long.parseLong(dir.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // gone while listing, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pids;
+    }
+
     static void awaitGone(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (exists(pid)) {

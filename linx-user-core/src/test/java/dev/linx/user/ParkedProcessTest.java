@@ -136,6 +136,14 @@ class ParkedProcessTest {
     }
 
     @Test
+    void withAPidNamespaceTheWorkloadGetsNoDescriptorButItsThreePipes() throws Exception {
+        try (ParkedProcess child = ParkedProcess.start(List.of("ls", "/proc/self/fd"), EnumSet.of(Namespace.PID))) {
+            // ls itself opens the directory it lists as descriptor 3.
+            assertThat(Kernel.output(child.proceed()).lines()).containsExactly("0", "1", "2", "3");
+        }
+    }
+
+    @Test
     void closeKillsAndReapsAChildThatNeverProceeded() {
         ParkedProcess child = ParkedProcess.start(List.of("true"), Set.of());
         long pid = child.hostPid();

@@ -20,6 +20,13 @@ import java.util.List;
  * </ol>
  * {@code $0} of the script is a per-child marker, so the parent can check in {@code /proc/<pid>/cmdline} that the pid
  * it was told is this child and no other.
+ *
+ * <p>With a PID namespace, {@code unshare --pid} moves only the children of the shell it starts into the namespace:
+ * that shell runs the script in a subshell, which is pid 1 of the namespace, waits for it and exits with its status
+ * ({@link #PID_NAMESPACE_SCRIPT}). {@code unshare --fork} would do the same, but util-linux 2.38 cannot pass on the
+ * end of a child killed by {@code SIGKILL}: it exits with status 1 and prints {@code sigprocmask unblock failed} on the
+ * workload's stderr. A shell exits with 128 + the signal, the status the JDK reports for a killed process; and its
+ * {@code --kill-child} would not have ended a released workload anyway (see {@link Termination}).
  */
 final class HelperCommand {
 
@@ -30,6 +37,14 @@ final class HelperCommand {
             + " && printf '" + READY + "%s\\n' \"$linx_pid\""
             + " && read -r linx_go"
             + " && exec \"$@\"";
+
+    /**
+     * The script with a PID namespace: pid 1 of the namespace is a subshell, whose status the shell exits with. The
+     * shell's own stderr goes to /dev/null, the subshell's stays the workload's: a shell reports a child killed by a
+     * signal ("Killed") on its stderr, which is not the workload's to read. No descriptor beyond the three is left to
+     * the subshell.
+     */
+    static final String PID_NAMESPACE_SCRIPT = "exec 3>&2 2>/dev/null; (" + SCRIPT + ") 2>&3 3>&-; exit $?";
 
     /** Index of the marker in the parked shell's argv: {@code /bin/sh -c SCRIPT MARKER workload...}. */
     static final int MARKER_INDEX = 3;
@@ -54,16 +69,10 @@ final class HelperCommand {
         if (spec.rootInside() != null) {
             command.add("--keep-caps");
         }
-        if (spec.namespaces().contains(Namespace.PID)) {
-            // The first child in a PID namespace must be forked; kill it if unshare dies, so no parked child is
-            // ever orphaned.
-            command.add("--fork");
-            command.add("--kill-child");
-        }
         command.add("--");
         command.add("/bin/sh");
         command.add("-c");
-        command.add(SCRIPT);
+        command.add(spec.namespaces().contains(Namespace.PID) ? PID_NAMESPACE_SCRIPT : SCRIPT);
         command.add(marker);
         if (spec.rootInside() != null) {
             // Runs after the checkpoint, when the maps exist: the ids it takes must be mapped by then.

@@ -67,7 +67,7 @@ public final class ParkedChild {
         PinnedDir pin = null;
         try {
             long pid = awaitReady(process, spec.readinessTimeout());
-            pin = pinAndVerify(pid, marker);
+            pin = pinAndVerify(pid, marker, process);
             return new ParkedChild(process, pid, pin);
         } catch (RuntimeException | Error e) {
             destroyAndReap(process, pin);
@@ -223,7 +223,13 @@ public final class ParkedChild {
         }
     }
 
-    private static PinnedDir pinAndVerify(long pid, String marker) {
+    /**
+     * Opens the reported pid's {@code /proc} directory, checks that it is the child, and pins it. With a PID namespace
+     * (the pid is not the spawned {@code unshare}'s) the process also hands {@code process} a pidfd of it, to end the
+     * namespace by: opened by pid after the check, and kept only if the checked process is still unreaped afterwards,
+     * so that it names that process.
+     */
+    private static PinnedDir pinAndVerify(long pid, String marker, SpawnedProcess process) {
         try (Syscalls sys = Syscalls.open()) {
             int dirfd = sys.open("/proc/" + pid, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
             boolean pinned = false;
@@ -237,6 +243,22 @@ public final class ParkedChild {
                 }
                 if (!marker.equals(argument(args, HelperCommand.MARKER_INDEX))) {
                     throw failure("the parked child vanished before it was pinned: pid " + pid + " is another process");
+                }
+                if (pid != process.pid()) {
+                    int pidfd;
+                    try {
+                        pidfd = sys.pidfdOpen(pid);
+                    } catch (ErrnoException e) {
+                        throw failure("could not open a pidfd of the parked child " + pid + " (errno " + e.errno()
+                                + ")");
+                    }
+                    try {
+                        sys.pidfdSendSignal(dirfd, 0);
+                    } catch (ErrnoException e) {
+                        sys.close(pidfd);
+                        throw e;
+                    }
+                    process.adoptNamespaceInit(pid, pidfd);
                 }
                 PinnedDir pin = PinnedDir.pin(pid, dirfd);
                 pinned = true;

@@ -20,9 +20,12 @@ import java.util.concurrent.TimeoutException;
  * A {@link Process} started with {@link Spawn} and reaped by the {@link Reaper}: the JDK's process contract (streams,
  * exit value, waiting, destroying, {@link #onExit()}) on a child the JDK did not start.
  *
- * <p>Pid safety: signals go through the child's pidfd, and only until the child is reaped, under the same lock as the
- * reap; so a signal reaches this child or nothing, never a process that later got its pid. The pidfd is closed once
- * the child is reaped and no waiter polls it.
+ * <p>Destroying ends the whole workload, as {@link Termination} describes: the child's process group, or every
+ * process of its PID namespace once {@link #adoptNamespaceInit} named the namespace's pid 1.
+ *
+ * <p>Pid safety: signals go through pidfds, and to the child's process group only while the child is unreaped, always
+ * under the same lock as the reap; so a signal reaches this workload or nothing, never a process that later got its
+ * pid. The pidfd is closed once the child is reaped and no waiter polls it.
  */
 final class SpawnedProcess extends Process {
 
@@ -44,6 +47,10 @@ final class SpawnedProcess extends Process {
     private int polling;
     /** Taken at the first {@link #toHandle()}. Guarded by {@code this}. */
     private ProcessHandle handle;
+    /** A pidfd of pid 1 of the child's PID namespace, or {@code -1}; closed at the reap. Guarded by {@code this}. */
+    private int initPidfd = -1;
+    /** The host pid of pid 1 of the child's PID namespace. Guarded by {@code this}. */
+    private long initPid;
 
     private SpawnedProcess(Spawn.Child child, Reaper reaper) {
         this.pid = child.pid();
@@ -148,6 +155,12 @@ final class SpawnedProcess extends Process {
             reaped = true;
             reaper.forget(this, pidfd);
             closePidfdIfUnused();
+            if (initPidfd >= 0) {
+                try (Syscalls sys = Syscalls.open()) {
+                    sys.close(initPidfd);
+                }
+                initPidfd = -1;
+            }
         }
         // The readiness descriptor stays open: its reader closes it (closing it here could pull it from under a read).
         exit.complete(status);
@@ -289,14 +302,19 @@ final class SpawnedProcess extends Process {
         return !exit.isDone();
     }
 
+    /**
+     * Asks the workload to terminate: {@code SIGTERM} to every process of its process group, or, with a PID namespace,
+     * to the namespace's pid 1 if it handles {@code SIGTERM} (else {@code SIGKILL}, see {@link Termination}).
+     */
     @Override
     public void destroy() {
-        signal(LibC.SIGTERM);
+        terminate(false);
     }
 
+    /** Kills the workload: {@code SIGKILL} to every process of its process group, or to its PID namespace's pid 1. */
     @Override
     public Process destroyForcibly() {
-        signal(LibC.SIGKILL);
+        terminate(true);
         return this;
     }
 
@@ -327,19 +345,40 @@ final class SpawnedProcess extends Process {
         return handle;
     }
 
+    /**
+     * Names pid 1 of the child's PID namespace (a child of this helper): from now on destroying signals that process,
+     * whose end ends the namespace. Takes ownership of the pidfd.
+     */
+    synchronized void adoptNamespaceInit(long hostPid, int pidfd) {
+        if (reaped) {
+            try (Syscalls sys = Syscalls.open()) {
+                sys.close(pidfd);
+            }
+            return;
+        }
+        initPid = hostPid;
+        initPidfd = pidfd;
+    }
+
     @Override
     public CompletableFuture<Process> onExit() {
         // Async: a caller's dependent stages must never run on the reaper's thread.
         return exit.thenApplyAsync(status -> this);
     }
 
-    private synchronized void signal(int signal) {
-        if (!reaped) {
-            try (Syscalls sys = Syscalls.open()) {
-                sys.pidfdSendSignal(pidfd, signal);
-            } catch (ErrnoException e) {
-                // ESRCH: it already exited; the reaper is about to reap it.
-            }
+    /**
+     * Signals the whole workload, as long as the child is unreaped.
+     *
+     * @return whether a signal was sent
+     */
+    synchronized boolean terminate(boolean forcibly) {
+        if (reaped) {
+            return false;
+        }
+        try (Syscalls sys = Syscalls.open()) {
+            // Once pid 1 of the namespace is gone, the helper is about to exit: signalling its group then does no harm.
+            return initPidfd >= 0 && Termination.namespace(sys, initPid, initPidfd, forcibly)
+                    || Termination.group(sys, pid, pidfd, forcibly ? LibC.SIGKILL : LibC.SIGTERM);
         }
     }
 

@@ -59,6 +59,8 @@ public final class LibC {
     static final int WEXITED = 4;
     /** {@code CLD_EXITED}: {@code si_status} is the exit status (else it is the signal). */
     static final int CLD_EXITED = 1;
+    /** {@code POSIX_SPAWN_SETPGROUP}. */
+    static final short POSIX_SPAWN_SETPGROUP = 0x02;
     /** {@code POSIX_SPAWN_SETSIGDEF}. */
     static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     /** {@code POSIX_SPAWN_SETSIGMASK}. */
@@ -186,6 +188,7 @@ public final class LibC {
         static final MethodHandle SPAWNATTR_DESTROY;
         static final MethodHandle SPAWNATTR_SETFLAGS;
         static final MethodHandle SPAWNATTR_SETSIGMASK;
+        static final MethodHandle SPAWNATTR_SETPGROUP;
         static final MethodHandle SPAWNATTR_SETSIGDEFAULT;
         static final MethodHandle SIGEMPTYSET;
         static final MethodHandle SIGFILLSET;
@@ -240,6 +243,8 @@ public final class LibC {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
             SPAWNATTR_SETSIGMASK = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigmask"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            SPAWNATTR_SETPGROUP = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setpgroup"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
             SPAWNATTR_SETSIGDEFAULT = linker.downcallHandle(libc.findOrThrow("posix_spawnattr_setsigdefault"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             SIGEMPTYSET = linker.downcallHandle(libc.findOrThrow("sigemptyset"),

@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>What the child gets, as a {@link ProcessBuilder} child would: the three pipes as descriptors 0, 1, 2 and no other
  * descriptor of the JVM ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34); every signal at its default
- * disposition and none blocked; the JVM's environment plus the given variables; the given working directory.
+ * disposition and none blocked; the JVM's environment plus the given variables; the given working directory. Unlike a
+ * {@link ProcessBuilder} child, it leads a process group of its own, so that what it starts can be signalled with it.
  *
  * <p>The parent's ends are handed over as ordinary {@link FileInputStream}/{@link FileOutputStream}s, opened through
  * {@code /proc/self/fd} while the child's ends are still open here, so that opening the pipe never waits for a peer.
@@ -146,8 +147,11 @@ public final class Spawn {
                         MemorySegment dir = arena.allocateFrom(directory.toString());
                         check("addchdir_np", (int) LibC.Launch.SPAWN_FILE_ACTIONS_ADDCHDIR.invokeExact(actions, dir));
                     }
-                    short flags = (short) (LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF);
+                    short flags = (short) (LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF
+                            | LibC.POSIX_SPAWN_SETPGROUP);
                     check("setflags", (int) LibC.Launch.SPAWNATTR_SETFLAGS.invokeExact(attributes, flags));
+                    // Group 0: the child leads a new process group, whose id is its pid.
+                    check("setpgroup", (int) LibC.Launch.SPAWNATTR_SETPGROUP.invokeExact(attributes, 0));
                     check("sigemptyset", (int) LibC.Launch.SIGEMPTYSET.invokeExact(signals) == 0 ? 0 : -1);
                     check("setsigmask", (int) LibC.Launch.SPAWNATTR_SETSIGMASK.invokeExact(attributes, signals));
                     check("sigfillset", (int) LibC.Launch.SIGFILLSET.invokeExact(signals) == 0 ? 0 : -1);

@@ -435,6 +435,22 @@ public final class Syscalls implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill(-pgid, signal)}: signals every process of a process group. Only for the group of a child of this
+     * process that leads it and is not reaped yet: its pid is the group's id and can name no other group until then.
+     */
+    public void killProcessGroup(long pgid, int signal) throws ErrnoException {
+        int result;
+        try {
+            result = (int) LibC.Launch.KILL.invokeExact(capture, (int) -pgid, signal);
+        } catch (Throwable t) {
+            throw linkageFailure("kill", t);
+        }
+        if (result < 0) {
+            throw failure("kill");
+        }
+    }
+
     private MemorySegment siginfo() {
         if (siginfo == null) {
             siginfo = allocate(LibC.SIGINFO_SIZE, 8);
