@@ -15,10 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A {@link Process} started with {@link Spawn} and reaped by the {@link Reaper}: the JDK's process contract (streams,
- * exit value, waiting, destroying, {@link #onExit()}) on a child the JDK did not start.
+ * exit value, waiting, destroying, {@link #onExit()}, a {@linkplain #toHandle() handle} before and after the exit) on a
+ * child the JDK did not start.
  *
  * <p>Destroying ends the whole workload, as {@link Termination} describes: the child's process group, or every
  * process of its PID namespace once {@link #adoptNamespaceInit} named the namespace's pid 1.
@@ -33,6 +35,7 @@ final class SpawnedProcess extends Process {
 
     private final long pid;
     private final Reaper reaper;
+    private final SpawnedHandle handle = new SpawnedHandle(this);
     private final PipeStreams.Out stdin;
     private final PipeStreams.In stdout;
     private final PipeStreams.In stderr;
@@ -45,8 +48,8 @@ final class SpawnedProcess extends Process {
     private boolean reaped;
     /** Waiters polling the pidfd right now. Guarded by {@code this}. */
     private int polling;
-    /** Taken at the first {@link #toHandle()}. Guarded by {@code this}. */
-    private ProcessHandle handle;
+    /** The JDK's handle of the child, taken while it was unreaped, for reads by pid. Guarded by {@code this}. */
+    private ProcessHandle jdkHandle;
     /** A pidfd of pid 1 of the child's PID namespace, or {@code -1}; closed at the reap. Guarded by {@code this}. */
     private int initPidfd = -1;
     /** The host pid of pid 1 of the child's PID namespace. Guarded by {@code this}. */
@@ -328,21 +331,35 @@ final class SpawnedProcess extends Process {
         return pid;
     }
 
-    /**
-     * The handle of the child, taken while it is still unreaped so that it names this process.
-     *
-     * @throws UnsupportedOperationException when the child was reaped before the first call
-     */
+    /** The child's handle, before and after its exit; see {@link SpawnedHandle}. */
     @Override
-    public synchronized ProcessHandle toHandle() {
-        if (handle == null) {
-            if (reaped) {
-                throw new UnsupportedOperationException("process " + pid + " has exited and was reaped");
-            }
-            handle = ProcessHandle.of(pid).orElseThrow(
-                    () -> new UnsupportedOperationException("process " + pid + " is gone"));
-        }
+    public ProcessHandle toHandle() {
         return handle;
+    }
+
+    /**
+     * Reads something about the child by pid through the JDK's handle, pid-safely: {@code otherwise} once the child is
+     * reaped, before the read or during it (its pid may then name another process).
+     */
+    <T> T whileUnreaped(Function<ProcessHandle, T> read, T otherwise) {
+        ProcessHandle jdk;
+        synchronized (this) {
+            if (reaped) {
+                return otherwise;
+            }
+            if (jdkHandle == null) {
+                // Unreaped, so the pid is still this child's; empty once it is a zombie (the JDK sees no process).
+                jdkHandle = ProcessHandle.of(pid).orElse(null);
+                if (jdkHandle == null) {
+                    return otherwise;
+                }
+            }
+            jdk = jdkHandle;
+        }
+        T value = read.apply(jdk);
+        synchronized (this) {
+            return reaped ? otherwise : value;
+        }
     }
 
     /**

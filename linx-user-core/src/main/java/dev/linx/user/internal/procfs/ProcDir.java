@@ -65,10 +65,12 @@ final class ProcDir implements AutoCloseable {
             throw new ErrnoException("open", Errno.ESRCH.code());
         }
         ProcDir dir = open(sys, process.pid());
-        // The handle's process was alive before the open and is the pid's process after it (same start time), so it
-        // held the pid throughout: the descriptor is its directory.
-        boolean same = ProcessHandle.of(process.pid()).map(process::equals).orElse(false);
-        if (!same) {
+        // The handle's process was alive before the open and still is after it, so it held the pid throughout: the
+        // descriptor is its directory. A JDK handle's isAlive() compares the pid's start time with the one it
+        // recorded; the handle of a launched workload knows whether its child is reaped. (Asking the handle, rather
+        // than comparing it with a fresh ProcessHandle.of(pid), works for both: handles of different implementations
+        // are never equal.)
+        if (!process.isAlive()) {
             dir.close();
             throw new ErrnoException("open", Errno.ESRCH.code());
         }
