@@ -104,7 +104,8 @@ final class SpawnedProcess extends Process {
     private static void killAndReap(Spawn.Child child) {
         try (Syscalls sys = Syscalls.open()) {
             try {
-                sys.pidfdSendSignal(child.pidfd(), LibC.SIGKILL);
+                // Its group too: the helper may already have started pid 1 of a PID namespace.
+                Termination.group(sys, child.pid(), child.pidfd(), LibC.SIGKILL);
                 while (sys.reap(child.pidfd()) < 0) {
                     sys.poll(child.pidfd(), LibC.POLLIN, (int) SLICE_MILLIS);
                 }

@@ -410,9 +410,15 @@ public final class Syscalls implements AutoCloseable {
     /**
      * Kills a child of this process by pid and waits for it ({@code kill(SIGKILL)}, then a blocking
      * {@code waitid(P_PID, WEXITED)}, {@code EINTR} retried): for a child no pidfd could be opened for. A child not yet
-     * reaped keeps its pid, so the pid names it and no other process until this call reaps it.
+     * reaped keeps its pid, so the pid names it and no other process until this call reaps it. A child that leads its
+     * own process group (as {@link Spawn} starts them) is killed with its group, what it may have started already.
      */
     public void killAndReapChild(long pid) throws ErrnoException {
+        try {
+            killProcessGroup(pid, LibC.SIGKILL);
+        } catch (ErrnoException e) {
+            // ESRCH: the child leads no group (or has exited); it is killed by pid below.
+        }
         int result;
         try {
             result = (int) LibC.Launch.KILL.invokeExact(capture, (int) pid, LibC.SIGKILL);
