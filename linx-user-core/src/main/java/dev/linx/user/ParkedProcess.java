@@ -84,6 +84,13 @@ public final class ParkedProcess implements AutoCloseable {
      * Lets the workload run. The returned process's stdin, stdout and stderr are the workload's. With a PID namespace
      * the returned process is the helper waiting for the workload; it exits with the workload's status.
      *
+     * <p>{@link Process#destroy()} and {@link Process#destroyForcibly()} end the whole workload, and {@code waitFor()}
+     * then returns. With a PID namespace that is every process in it: its pid 1 is signalled, and the kernel ends the
+     * rest with it before {@code waitFor()} returns. ({@code destroy()} sends {@code SIGTERM} when pid 1 handles it;
+     * the kernel would drop it otherwise, so such a pid 1 is killed.) Without one it is the workload's process group:
+     * the workload leads a group of its own, and what it starts stays in it unless it leaves (a {@code setsid}, a
+     * shell with job control). For untrusted workloads, ask for {@link Namespace#PID}.
+     *
      * @throws IllegalStateException when called twice or after {@link #close()}
      * @throws java.io.UncheckedIOException when the child died while parked (it is then reaped)
      */

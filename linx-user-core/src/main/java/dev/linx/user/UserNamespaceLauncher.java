@@ -91,7 +91,8 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * Parks {@code argv}, applies the maps, and lets it run. If the maps cannot be written, the child is killed
      * and reaped and the {@link UserNamespaceException} is rethrown.
      *
-     * @return the running workload
+     * @return the running workload; destroying it ends all of it, as {@link ParkedProcess#proceed()} says: with a
+     *         {@link Namespace#PID} namespace every process in it, without one its process group
      * @throws IdPoolExhaustedException for an isolated launcher whose pool has no free block, before any child is
      *         started
      */

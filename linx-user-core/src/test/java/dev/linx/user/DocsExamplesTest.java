@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -290,6 +291,17 @@ class DocsExamplesTest {
         // written: [IdMapping<0 -> your uid>], read while the child was still parked
         assertThat(written).isEqualTo(me.uid());
         assertThat(Kernel.output(checked)).isEqualTo("0\n");
+    }
+
+    @Test
+    void coreEndingAWorkload() throws Exception {
+        UserNamespaceLauncher sandbox = new UserNamespaceLauncher(ops, MapSetup.rootless(), Set.of(Namespace.PID));
+        Process job = sandbox.start(List.of("sh", "-c", "sleep 60 & sleep 60"));
+        if (!job.waitFor(1, TimeUnit.SECONDS)) {
+            job.destroyForcibly();                     // pid 1 of the namespace dies, and the kernel ends the rest
+        }
+        int status = job.waitFor();                    // 137; nothing of the namespace is left
+        assertThat(status).isEqualTo(137);
     }
 
     @Test
