@@ -152,6 +152,7 @@ public final class FaultProbe {
         System.out.println("afterwards: " + lease.get() + ", leased " + pool.usage(1024).leased());
     }
 
+    /**
      * The JVM's first use of one part of the library with the descriptor table full but for 0 to 15 free entries, then
      * one more start with room again, which must work: a transient fault at a first use must not break the library
      * for the JVM's life. Every class of the library is loaded beforehand and none initialized, as from an open jar (a
