@@ -17,7 +17,8 @@ import org.springframework.context.annotation.Conditional;
 
 /**
  * Auto-configures the core beans: {@link UserNamespaceOperations} (the procfs verbs) and a
- * {@link UserNamespaceLauncher} that writes the {@code linx.user.*} maps for every workload it starts.
+ * {@link UserNamespaceLauncher} that writes the {@code linx.user.*} maps for every workload it starts or, with
+ * {@code linx.user.isolation.enabled=true}, gives each workload its own block of host ids.
  *
  * <p>Off when {@code linx.user.enabled=false}, on a host that is not Linux, and on a kernel without user namespaces
  * (with a log line saying which); any other value of {@code linx.user.enabled} than {@code true} or {@code false}
@@ -45,11 +46,21 @@ public final class UserNamespaceAutoConfiguration {
         return UserNamespaces.operations(properties.getStrategy());
     }
 
-    @Bean
+    /** Closed with the context: a launcher may hold children and leases ahead of its starts. */
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     UserNamespaceLauncher userNamespaceLauncher(UserNamespaceOperations operations,
             UserNamespaceProperties properties) {
-        return new UserNamespaceLauncher(operations, checkedDefaults(properties), properties.namespaceSet());
+        UserNamespaceLauncher.Builder builder = UserNamespaceLauncher.builder(operations)
+            .namespaces(properties.namespaceSet());
+        if (properties.getIsolation().isEnabled()) {
+            UserNamespaceLauncher.Isolation isolation = IsolatedPool.from(properties);
+            builder.isolated(isolation.pool(), isolation.size());
+        }
+        else {
+            builder.defaults(checkedDefaults(properties));
+        }
+        return builder.build();
     }
 
     @Bean
@@ -87,11 +98,16 @@ public final class UserNamespaceAutoConfiguration {
             alone.validate();
         }
         catch (InvalidMappingException ex) {
-            StringJoiner value = new StringJoiner(", ", "[", "]");
-            for (IdMapping entry : map) {
-                value.add(entry.inside() + ":" + entry.outside() + ":" + entry.length());
-            }
-            throw new InvalidUserNamespacePropertyException(property, value.toString(), ex);
+            throw new InvalidUserNamespacePropertyException(property, text(map), ex);
         }
+    }
+
+    /** A map as its property is written: {@code [0:1000:1, 1:100000:65536]}. */
+    static String text(List<IdMapping> map) {
+        StringJoiner value = new StringJoiner(", ", "[", "]");
+        for (IdMapping entry : map) {
+            value.add(entry.inside() + ":" + entry.outside() + ":" + entry.length());
+        }
+        return value.toString();
     }
 }

@@ -1,11 +1,13 @@
 package dev.linx.user.spring;
 
 import dev.linx.user.IdMapping;
+import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
 import dev.linx.user.MappingStrategy;
 import dev.linx.user.Namespace;
 import dev.linx.user.SetgroupsPolicy;
 import dev.linx.user.SubordinateIds;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -29,6 +31,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * <p>Or, for an unprivileged application with ranges in {@code /etc/subuid} and {@code /etc/subgid}:
  * <pre>{@code
  * linx.user.layout: subordinate      # 0 -> own uid, 1..N -> the subordinate ranges, written by newuidmap
+ * }</pre>
+ *
+ * <p>Or every workload its own block of host ids (see {@link Isolation}):
+ * <pre>{@code
+ * linx.user.isolation.enabled: true   # blocks of 65536 from the user's subordinate ranges
  * }</pre>
  *
  * <p>Entries are checked when they are bound and the maps as a whole before the context finishes starting, so a bad
@@ -79,6 +86,8 @@ public class UserNamespaceProperties {
      * Namespaces the launcher creates for each workload. The user namespace is always created, listed or not.
      */
     private Set<Namespace> namespaces = new LinkedHashSet<>(Set.of(Namespace.USER));
+
+    private final Isolation isolation = new Isolation();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -136,6 +145,10 @@ public class UserNamespaceProperties {
         this.namespaces = namespaces;
     }
 
+    public Isolation getIsolation() {
+        return this.isolation;
+    }
+
     /**
      * The configured maps as a setup, with the layout's map for a map left empty. Not validated: see
      * {@link MapSetup#validate()}.
@@ -158,6 +171,94 @@ public class UserNamespaceProperties {
 
     private static boolean isEmpty(List<IdMapping> map) {
         return map == null || map.isEmpty();
+    }
+
+    /**
+     * The {@code linx.user.isolation.*} properties: every workload its own block of host ids, so that root in one
+     * sandbox is a host uid no other sandbox has. Checked before the context finishes starting.
+     *
+     * <pre>{@code
+     * linx:
+     *   user:
+     *     isolation:
+     *       enabled: true
+     *       size: 65536                 # ids per workload
+     *       uids: "2000000:1048576"     # a privileged application's pool; unset: the subordinate ranges
+     *       gids: "2000000:1048576"
+     * }</pre>
+     */
+    public static class Isolation {
+
+        /**
+         * Whether the auto-configured launcher gives every workload its own block of host ids, leased from a pool
+         * and given back once no process is left in the workload's user namespace, instead of the same uid-map and
+         * gid-map for all. Excludes uid-map, gid-map, layout subordinate and setgroups skip.
+         */
+        private boolean enabled = false;
+
+        /**
+         * How many uids and gids each workload gets: a power of two from 1 to 65536, or a multiple of 65536. Root
+         * inside is the first id of the block.
+         */
+        private long size = 65536;
+
+        /**
+         * The host uids the pool hands out, as "start:count". Set together with gids. Unset: the first range of the
+         * application's user in /etc/subuid, mapped through newuidmap.
+         */
+        private IdRange uids;
+
+        /**
+         * The host gids the pool hands out, as "start:count". Set together with uids. Unset: the first range of the
+         * application's user in /etc/subgid, mapped through newgidmap.
+         */
+        private IdRange gids;
+
+        /**
+         * Directory of the lock files through which every process leasing from the same ids coordinates. Unset:
+         * /run/linx-user for root, $XDG_RUNTIME_DIR/linx-user or /tmp/linx-user-<uid> for other users.
+         */
+        private Path ledger;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public long getSize() {
+            return this.size;
+        }
+
+        public void setSize(long size) {
+            this.size = size;
+        }
+
+        public IdRange getUids() {
+            return this.uids;
+        }
+
+        public void setUids(IdRange uids) {
+            this.uids = uids;
+        }
+
+        public IdRange getGids() {
+            return this.gids;
+        }
+
+        public void setGids(IdRange gids) {
+            this.gids = gids;
+        }
+
+        public Path getLedger() {
+            return this.ledger;
+        }
+
+        public void setLedger(Path ledger) {
+            this.ledger = ledger;
+        }
     }
 
     /** What an unset map means. */

@@ -8,7 +8,8 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
 
 /**
- * Explains a bad {@code linx.user.*} value (or {@code management.health.userns.probe-interval}): which property, the value given, the rule it breaks and how to write it.
+ * Explains a bad {@code linx.user.*} value (or {@code management.health.userns.probe-interval}): which property, the
+ * value given, the rule it breaks and how to write it.
  * Ordered before Spring Boot's generic binding analysis, whose action ("update your configuration") names no fix.
  */
 final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
@@ -22,14 +23,15 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
     public FailureAnalysis analyze(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidUserNamespacePropertyException invalid) {
-                return analysis(invalid.property(), invalid.value(), invalid.problem(), t);
+                String action = (invalid.action() != null) ? invalid.action() : action(invalid.property());
+                return analysis(invalid.property(), invalid.value(), invalid.problem(), action, t);
             }
             if (t instanceof BindException bind && isOurs(bind.getName().toString())) {
                 ConfigurationProperty property = bind.getProperty();
                 String name = property != null ? property.getName().toString() : bind.getName().toString();
                 // No property for an entry given as an object (inside, outside, length): its reason shows the entry.
                 String value = property != null ? String.valueOf(property.getValue()) : null;
-                return analysis(name, value, rootMessage(bind), t);
+                return analysis(name, value, rootMessage(bind), action(name), t);
             }
         }
         return null;
@@ -44,14 +46,18 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
         return Ordered.HIGHEST_PRECEDENCE;
     }
 
-    private static FailureAnalysis analysis(String property, String value, String problem, Throwable cause) {
+    private static FailureAnalysis analysis(String property, String value, String problem, String action,
+            Throwable cause) {
         String description = "Invalid value for '" + property + "'" + (value != null ? ": " + value : "")
                 + "\n\nReason: " + problem;
-        return new FailureAnalysis(description, action(property), cause);
+        return new FailureAnalysis(description, action, cause);
     }
 
     private static String action(String property) {
         String key = property.startsWith(PREFIX) ? property.substring(PREFIX.length()) : property;
+        if (key.startsWith("isolation.")) {
+            return isolationAction(key);
+        }
         if (key.startsWith("uid-map") || key.startsWith("gid-map")) {
             String map = key.startsWith("uid") ? "linx.user.uid-map" : "linx.user.gid-map";
             return "Write each " + map + " entry as 'inside:outside:length' (for example '0:1000:1') or as an object "
@@ -81,6 +87,24 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
                     + "'0s' checks at every health request.";
         }
         return "Check " + property + " against the linx-user configuration reference (docs/configuration.md).";
+    }
+
+    private static String isolationAction(String key) {
+        if (key.startsWith("isolation.uids") || key.startsWith("isolation.gids")) {
+            String property = PREFIX + key;
+            return "Write " + property + " as 'start:count' host ids, for example '2000000:1048576': start is "
+                    + "0..4294967294, count at least 1, start + count at most 4294967295. Set linx.user.isolation.uids "
+                    + "and gids together, or neither to lease from the application user's subordinate ranges.";
+        }
+        if (key.startsWith("isolation.size")) {
+            return "Set linx.user.isolation.size to a power of two from 1 to 65536 (65536, the default, 4096, "
+                    + "1024, ...) or a multiple of 65536, no larger than the pool.";
+        }
+        if (key.startsWith("isolation.ledger")) {
+            return "Set linx.user.isolation.ledger to a directory path, or remove it for the default "
+                    + "(/run/linx-user for root).";
+        }
+        return "Set linx.user.isolation.enabled to 'true' or 'false' (the default).";
     }
 
     private static String rootMessage(Throwable failure) {

@@ -25,7 +25,8 @@ class ConfigurationMetadataTest {
         }
         assertThat(names).containsExactlyInAnyOrder("linx.user.enabled", "linx.user.uid-map", "linx.user.gid-map",
                 "linx.user.setgroups", "linx.user.namespaces", "linx.user.layout", "linx.user.strategy",
-                "management.health.userns.enabled", "management.health.userns.probe-interval");
+                "linx.user.isolation.enabled", "linx.user.isolation.size", "linx.user.isolation.uids",
+                "linx.user.isolation.gids", "linx.user.isolation.ledger", "management.health.userns.enabled", "management.health.userns.probe-interval");
     }
 
     @Test
@@ -35,6 +36,8 @@ class ConfigurationMetadataTest {
         assertThat(defaultOf("linx.user.namespaces").get(0).asString()).isEqualTo("user");
         assertThat(defaultOf("linx.user.layout").asString()).isEqualTo("rootless");
         assertThat(defaultOf("linx.user.strategy").asString()).isEqualTo("auto");
+        assertThat(defaultOf("linx.user.isolation.enabled").asBoolean()).isFalse();
+        assertThat(defaultOf("linx.user.isolation.size").asLong()).isEqualTo(65_536);
         assertThat(defaultOf("management.health.userns.enabled").asBoolean()).isTrue();
         assertThat(defaultOf("management.health.userns.probe-interval").asString()).isEqualTo("10s");
     }
@@ -43,7 +46,8 @@ class ConfigurationMetadataTest {
     void mapKeysOfferExampleValues() throws IOException {
         List<String> hinted = new ArrayList<>();
         metadata().get("hints").forEach(hint -> hinted.add(hint.get("name").asString()));
-        assertThat(hinted).contains("linx.user.uid-map", "linx.user.gid-map");
+        assertThat(hinted).contains("linx.user.uid-map", "linx.user.gid-map", "linx.user.isolation.size",
+                "linx.user.isolation.uids", "linx.user.isolation.gids");
     }
 
     private static JsonNode defaultOf(String name) throws IOException {
