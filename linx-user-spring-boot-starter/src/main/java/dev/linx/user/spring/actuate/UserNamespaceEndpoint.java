@@ -3,14 +3,19 @@ package dev.linx.user.spring.actuate;
 import dev.linx.user.Errno;
 import dev.linx.user.HostReadiness;
 import dev.linx.user.IdMapping;
+import dev.linx.user.IdPool;
+import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceException;
+import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -18,7 +23,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code userns} actuator endpoint: whether user namespaces are supported, this process's own maps, the defaults
- * the launcher writes, and, at {@code /actuator/userns/{pid}}, the maps of any one process. Read-only.
+ * the launcher writes or, for an isolated launcher, its pool and how much of it is leased, and, at
+ * {@code /actuator/userns/{pid}}, the maps of any one process. Read-only.
  *
  * <pre>{@code
  * management.endpoints.web.exposure.include: health,userns
@@ -38,6 +44,8 @@ public final class UserNamespaceEndpoint {
 
     private final @Nullable MapSetup defaults;
 
+    private final UserNamespaceLauncher.@Nullable Isolation isolation;
+
     private final Supplier<HostReadiness> readiness;
 
     /**
@@ -55,8 +63,20 @@ public final class UserNamespaceEndpoint {
      */
     public UserNamespaceEndpoint(UserNamespaceOperations operations, @Nullable MapSetup defaults,
             Supplier<HostReadiness> readiness) {
+        this(operations, defaults, null, readiness);
+    }
+
+    /**
+     * @param operations reads the maps
+     * @param defaults what the launcher writes, or null when there is no launcher or it is isolated
+     * @param isolation the pool and block size of an isolated launcher, or null
+     * @param readiness the host readiness report, taken on each read
+     */
+    public UserNamespaceEndpoint(UserNamespaceOperations operations, @Nullable MapSetup defaults,
+            UserNamespaceLauncher.@Nullable Isolation isolation, Supplier<HostReadiness> readiness) {
         this.operations = operations;
         this.defaults = defaults;
+        this.isolation = isolation;
         this.readiness = readiness;
     }
 
@@ -67,7 +87,9 @@ public final class UserNamespaceEndpoint {
         ProcessDescriptor self = supported ? describe(ProcessHandle.current().pid()) : null;
         DefaultsDescriptor defaults = (this.defaults != null) ? new DefaultsDescriptor(ranges(this.defaults.uid()),
                 ranges(this.defaults.gid()), this.defaults.setgroups().name().toLowerCase(Locale.ROOT)) : null;
-        return new UserNamespacesDescriptor(supported, self, defaults, ReadinessDescriptor.of(this.readiness.get()));
+        PoolDescriptor pool = (this.isolation != null) ? PoolDescriptor.of(this.isolation) : null;
+        return new UserNamespacesDescriptor(supported, self, defaults, pool,
+                ReadinessDescriptor.of(this.readiness.get()));
     }
 
     /**
@@ -108,15 +130,59 @@ public final class UserNamespaceEndpoint {
     }
 
     /**
-     * The endpoint's report.
+     * The endpoint's report. An actuator response body: absent parts are left out of the JSON, not written as null.
      *
      * @param supported whether this kernel has user namespaces
      * @param self this process's maps, absent when unsupported
-     * @param defaults what the launcher writes for each workload, absent without a launcher
+     * @param defaults what the launcher writes for each workload, absent without a launcher and for an isolated one
+     * @param pool where an isolated launcher takes each workload's ids, absent otherwise
      * @param readiness whether this host is ready for user namespaces, and why not
      */
     public record UserNamespacesDescriptor(boolean supported, @Nullable ProcessDescriptor self,
-            @Nullable DefaultsDescriptor defaults, ReadinessDescriptor readiness) {
+            @Nullable DefaultsDescriptor defaults, @Nullable PoolDescriptor pool, ReadinessDescriptor readiness)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * An isolated launcher's pool and its use now, by every process leasing from the same ids.
+     *
+     * @param uids the host uids the pool hands out
+     * @param gids the host gids
+     * @param size the ids each workload gets
+     * @param blocks how many blocks of that size the pool holds
+     * @param leased how many are taken now (by a live lease or a live namespace), absent when the ledger cannot be
+     *        read
+     * @param error why the ledger cannot be read, absent when it can
+     */
+    public record PoolDescriptor(IdRangeDescriptor uids, IdRangeDescriptor gids, long size, long blocks,
+            @Nullable Long leased, @Nullable String error) {
+
+        static PoolDescriptor of(UserNamespaceLauncher.Isolation isolation) {
+            IdPool pool = isolation.pool();
+            IdRangeDescriptor uids = IdRangeDescriptor.of(pool.uids());
+            IdRangeDescriptor gids = IdRangeDescriptor.of(pool.gids());
+            try {
+                IdPool.Usage usage = pool.usage(isolation.size());
+                return new PoolDescriptor(uids, gids, usage.size(), usage.blocks(), usage.leased(), null);
+            }
+            catch (UncheckedIOException ex) {
+                return new PoolDescriptor(uids, gids, isolation.size(), pool.blocks(isolation.size()), null,
+                        ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A range of host ids.
+     *
+     * @param start the first id
+     * @param count how many
+     */
+    public record IdRangeDescriptor(long start, long count) {
+
+        static IdRangeDescriptor of(IdRange range) {
+            return new IdRangeDescriptor(range.start(), range.count());
+        }
     }
 
     /**

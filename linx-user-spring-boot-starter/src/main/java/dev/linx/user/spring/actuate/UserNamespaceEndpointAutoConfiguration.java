@@ -1,5 +1,6 @@
 package dev.linx.user.spring.actuate;
 
+import dev.linx.user.HostReadiness;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
@@ -37,6 +38,12 @@ public final class UserNamespaceEndpointAutoConfiguration {
     UserNamespaceEndpoint userNamespaceEndpoint(UserNamespaceOperations operations,
             ObjectProvider<UserNamespaceLauncher> launcher) {
         UserNamespaceLauncher available = launcher.getIfAvailable();
-        return new UserNamespaceEndpoint(operations, available != null ? available.defaults() : null);
+        if (available == null) {
+            return new UserNamespaceEndpoint(operations, null);
+        }
+        // An isolated launcher has no defaults: each workload's maps are its own block, which "pool" describes.
+        UserNamespaceLauncher.Isolation isolation = available.isolation().orElse(null);
+        return new UserNamespaceEndpoint(operations, (isolation == null) ? available.defaults() : null, isolation,
+                HostReadiness::check);
     }
 }

@@ -1,13 +1,18 @@
 package dev.linx.user.spring.actuate;
 
 import dev.linx.user.HostReadiness;
+import dev.linx.user.IdPool;
+import dev.linx.user.IdPoolExhaustedException;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -32,6 +37,10 @@ import org.springframework.util.Assert;
  * check runs at a time and no caller waits for another's: one that arrives during a check gets the previous result,
  * or {@code UNKNOWN} while the first check runs. A caller interrupted during its check gets {@code DOWN}, and that
  * result is not kept.
+ *
+ * <p>For an isolated launcher the details show the pool's use ({@code size}, {@code blocks}, {@code leased},
+ * {@code free}), taken before the probe. A full pool is load, not a fault: the probe, which would need a block of its
+ * own, is skipped and the status stays {@code UP}.
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
@@ -157,10 +166,20 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
             }
             return;
         }
+        Optional<IdPool.Usage> usage = poolUsage(builder);
+        if (usage.isPresent() && usage.get().free() == 0) {
+            fullPool(builder);
+            return;
+        }
         builder.withDetail("probe", String.join(" ", PROBE));
         Process probe;
         try {
             probe = this.launcher.start(PROBE);
+        }
+        catch (IdPoolExhaustedException ex) {
+            // Workloads took the last block since the pool was read.
+            fullPool(builder);
+            return;
         }
         catch (UserNamespaceException ex) {
             builder.down()
@@ -191,6 +210,27 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
         }
         int exitCode = probe.exitValue();
         builder.status(exitCode == 0 ? Status.UP : Status.DOWN).withDetail("exitCode", exitCode);
+    }
+
+    /** Adds the pool's use to the details, for an isolated launcher. */
+    private Optional<IdPool.Usage> poolUsage(Health.Builder builder) {
+        Optional<IdPool.Usage> usage = this.launcher.isolation()
+            .map(isolation -> isolation.pool().usage(isolation.size()));
+        usage.ifPresent(u -> {
+            Map<String, Long> pool = new LinkedHashMap<>();
+            pool.put("size", u.size());
+            pool.put("blocks", u.blocks());
+            pool.put("leased", u.leased());
+            pool.put("free", u.free());
+            builder.withDetail("pool", pool);
+        });
+        return usage;
+    }
+
+    private static void fullPool(Health.Builder builder) {
+        builder.up()
+            .withDetail("probe", "skipped: every block of the pool is leased, and a start fails with"
+                    + " IdPoolExhaustedException until one is given back (load, not a fault)");
     }
 
     /** A check's result and when it was taken, in {@link System#nanoTime()} terms. */

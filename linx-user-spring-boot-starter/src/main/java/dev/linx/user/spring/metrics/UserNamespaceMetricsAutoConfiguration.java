@@ -1,16 +1,19 @@
 package dev.linx.user.spring.metrics;
 
+import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configures the {@code linx.user.rejections} counter and {@code linx.user.operations} timer around every
- * {@link dev.linx.user.UserNamespaceOperations} bean when Micrometer and a {@link MeterRegistry} are present.
+ * {@link dev.linx.user.UserNamespaceOperations} bean when Micrometer and a {@link MeterRegistry} are present, and
+ * the {@code linx.user.pool.blocks} gauge when the launcher is isolated.
  *
  * <pre>{@code
  * $ curl -s localhost:8080/actuator/prometheus | grep linx_user_rejections
@@ -22,6 +25,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "linx.user.enabled", matchIfMissing = true)
 public final class UserNamespaceMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    UserNamespacePoolMetrics userNamespacePoolMetrics(ObjectProvider<UserNamespaceLauncher> launcher) {
+        return new UserNamespacePoolMetrics(launcher);
+    }
 
     @Bean
     static UserNamespaceOperationsMetricsPostProcessor userNamespaceOperationsMetricsPostProcessor(
