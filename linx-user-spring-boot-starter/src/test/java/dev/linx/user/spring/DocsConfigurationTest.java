@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.linx.user.IdMapping;
+import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
 import dev.linx.user.MappingStrategy;
 import dev.linx.user.Namespace;
@@ -167,6 +168,21 @@ class DocsConfigurationTest {
             assertThat(((MeteredUserNamespaceOperations) context.getBean(UserNamespaceOperations.class)).delegate())
                 .isSameAs(UserNamespaces.operations(MappingStrategy.AUTO));
             assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
+        });
+        // configuration.md: isolation with an explicit pool; root inside each workload's own block.
+        all.put("uids: \"2000000:1048576\"", (context, port) -> {
+            UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+            UserNamespaceLauncher.Isolation isolation = launcher.isolation().orElseThrow();
+            assertThat(isolation.size()).isEqualTo(65_536);
+            assertThat(isolation.pool().uids()).isEqualTo(IdRange.parse("2000000:1048576"));
+            assertThat(isolation.pool().gids()).isEqualTo(IdRange.parse("2000000:1048576"));
+            assertThat(launcher.namespaces()).isEqualTo(EnumSet.of(Namespace.USER, Namespace.PID));
+            JsonNode report = getJson(port, "/actuator/userns");
+            assertThat(report.has("defaults")).isFalse();
+            assertThat(report.get("pool").get("blocks").asLong()).isEqualTo(16);
+            if (isRoot()) {
+                assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
+            }
         });
         // configuration.md: the endpoint and metrics exposed.
         all.put("include: [health, userns, metrics]", (context, port) -> {
