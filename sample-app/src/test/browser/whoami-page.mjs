@@ -23,6 +23,10 @@ try {
   await page.locator('#self-uid-map g.mapping').first().waitFor();
   console.log(`ok: the application's own uid map is drawn (${await page.locator('#self-uid-map g.mapping').count()} range(s))`);
 
+  // The axis as the page found it: a context shared with other tests may have drawn runs already.
+  await page.locator('#pool-axis rect.cell').first().waitFor();
+  const before = await page.evaluate(() => document.querySelector('#pool-axis g.run.last')?.getAttribute('data-run') ?? null);
+
   await page.click('#run');
   await page.locator('#workload', { hasText: 'uid=0(root)' }).waitFor({ timeout: 15000 });
   console.log(`ok: the workload saw: ${await page.locator('#workload').textContent()}`);
@@ -37,9 +41,42 @@ try {
   if ((await page.locator('#sandbox-uid-map line.arrow').count()) < 1) throw new Error('no arrow drawn');
   console.log(`ok: the sandbox's uid map is drawn: 0 -> ${outside}, and it really ran as ${hostIds}`);
 
+  // The host id axis: the pool block by block, each run's block labelled; two runs land in two different blocks.
+  const cells = await page.locator('#pool-axis rect.cell').count();
+  if (cells < 2) throw new Error(`the pool axis shows ${cells} block(s), expected the pool's blocks`);
+  const first = await lastRun(page, before);
+  console.log(`ok: run #${first.run} is drawn on the host uid axis in block ${first.start} (${cells} blocks)`);
+
+  await page.click('#run');
+  const second = await lastRun(page, first.run);
+  if (second.start === first.start) throw new Error(`runs #${first.run} and #${second.run} share block ${first.start}`);
+  const earlier = page.locator(`#pool-axis g.run[data-run="${first.run}"]`);
+  if ((await earlier.getAttribute('data-start')) !== first.start) throw new Error(`run #${first.run} moved on the axis`);
+  if (!(await earlier.locator('text.label').textContent()).startsWith(`#${first.run}`)) throw new Error(`run #${first.run} lost its label`);
+  const x1 = Number(await earlier.locator('rect').getAttribute('x'));
+  const x2 = Number(await page.locator(`#pool-axis g.run[data-run="${second.run}"] rect`).getAttribute('x'));
+  if (x1 === x2) throw new Error('the two blocks are drawn at the same place');
+  console.log(`ok: two runs, two labelled blocks: #${first.run} at host uid ${first.start}, #${second.run} at ${second.start}`);
+
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`ok: screenshot ${screenshot}`);
   if (problems.length > 0) throw new Error(`page errors: ${problems.join('; ')}`);
 } finally {
   await browser.close();
+}
+
+// The run drawn as the last one on the axis, once it is another than `previous`; its label must name it.
+async function lastRun(page, previous) {
+  await page.waitForFunction((before) => {
+    const last = document.querySelector('#pool-axis g.run.last');
+    return last !== null && last.getAttribute('data-run') !== String(before);
+  }, previous, { timeout: 15000 });
+  const last = page.locator('#pool-axis g.run.last');
+  const run = await last.getAttribute('data-run');
+  const start = await last.getAttribute('data-start');
+  const label = await last.locator('text.label').textContent();
+  if (!label.startsWith(`#${run} last`)) throw new Error(`the last block is labelled "${label}", expected "#${run} last"`);
+  const block = await page.locator('#block').textContent();
+  if (!block.includes(`uids ${start}..`)) throw new Error(`the page says the block is "${block}", the axis ${start}`);
+  return { run, start };
 }

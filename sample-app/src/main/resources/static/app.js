@@ -1,4 +1,5 @@
-// Draws id maps as two columns of ranges, inside on the left and outside on the right, with an arrow per entry.
+// Draws id maps as two columns of ranges, inside on the left and outside on the right, with an arrow per entry, and
+// the host uid axis: the isolation pool block by block, with the blocks of the recent runs labelled on it.
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -44,12 +45,85 @@ function drawMap(svg, entries) {
   });
 }
 
+const AXIS = { left: 40, right: 920, top: 34, height: 46 };
+
+// The pool as one bar of equal cells, one per block; each recent run's block labelled "#n", the last one highlighted.
+function drawPool(svg, pool, runs) {
+  svg.replaceChildren();
+  const blocks = pool.blocks;
+  const width = (AXIS.right - AXIS.left) / blocks;
+  const x = (id) => AXIS.left + ((id - pool.uids.start) / pool.size) * width;
+  svg.setAttribute('viewBox', '0 0 960 126');
+  svg.append(el('rect', { x: AXIS.left, y: AXIS.top, width: AXIS.right - AXIS.left, height: AXIS.height, class: 'pool' }));
+  for (let i = 0; i < blocks; i++) {
+    svg.append(el('rect', { x: AXIS.left + i * width, y: AXIS.top, width, height: AXIS.height, class: 'cell' }));
+  }
+  const ticks = Math.min(blocks, 8);
+  for (let i = 0; i <= ticks; i++) {
+    const block = Math.round((i * blocks) / ticks);
+    const tx = AXIS.left + block * width;
+    svg.append(el('line', { x1: tx, y1: AXIS.top + AXIS.height, x2: tx, y2: AXIS.top + AXIS.height + 6, class: 'tick' }));
+    // Each tick is where a block starts; the last one marks the pool's last id.
+    const id = pool.uids.start + block * pool.size - (block === blocks ? 1 : 0);
+    svg.append(el('text', { x: tx, y: AXIS.top + AXIS.height + 20, class: 'tick-label' }, String(id)));
+  }
+  svg.append(el('text', { x: AXIS.left, y: 16, class: 'column' }, `host uids ${range(pool.uids.start, blocks * pool.size)}, ${blocks} blocks of ${pool.size} (gids: the same blocks of ${range(pool.gids.start, blocks * pool.size)})`));
+  // Runs that landed in the same block (a pool wraps around) share its cell: their labels stack.
+  const perBlock = new Map();
+  const last = runs.length > 0 ? runs[runs.length - 1].run : null;
+  for (const run of runs) {
+    const start = run.block.uids.start;
+    const stacked = perBlock.get(start) ?? 0;
+    perBlock.set(start, stacked + 1);
+    const classes = ['run'];
+    if (run.run === last) classes.push('last');
+    if (run.live) classes.push('live');
+    const group = el('g', { class: classes.join(' '), 'data-run': run.run, 'data-start': start, 'data-count': run.block.uids.count });
+    group.append(el('title', {}, `run #${run.run}: host uids ${range(start, run.block.uids.count)}, gids ${range(run.block.gids.start, run.block.gids.count)}${run.live ? ', still running' : ''}`));
+    const bx = x(start);
+    const bw = Math.max((run.block.uids.count / pool.size) * width, 3);
+    if (stacked === 0) group.append(el('rect', { x: bx + 1, y: AXIS.top + 1, width: bw - 2, height: AXIS.height - 2, rx: 3 }));
+    const label = `#${run.run}${run.run === last ? ' last' : ''}${run.live ? ' live' : ''}`;
+    group.append(el('text', { x: bx + bw / 2, y: AXIS.top + 18 + stacked * 14, class: 'label' }, label));
+    svg.append(group);
+  }
+  svg.append(el('text', { x: AXIS.left, y: 120, class: 'column' }, 'each cell is one block; #n is the block run n was leased, given back once its namespace was empty'));
+}
+
+async function loadPool() {
+  const [report, recent] = await Promise.all([
+    fetch('actuator/userns').then((r) => (r.ok ? r.json() : null)),
+    fetch('whoami/recent').then((r) => (r.ok ? r.json() : [])),
+  ]);
+  const svg = document.getElementById('pool-axis');
+  const legend = document.getElementById('pool-legend');
+  const figure = svg.closest('figure');
+  if (!report || !report.pool) {
+    svg.replaceChildren();
+    figure.hidden = true;
+    document.getElementById('pool-summary').textContent = '(isolation is off)';
+    legend.textContent = 'Isolation is off: every sandbox is mapped to the same host ids (see the application log).';
+    return;
+  }
+  figure.hidden = false;
+  const pool = report.pool;
+  document.getElementById('pool-summary').textContent = `(${pool.leased ?? '?'} of ${pool.blocks} blocks leased now)`;
+  drawPool(svg, pool, recent);
+  const last = recent.length > 0 ? recent[recent.length - 1] : null;
+  legend.textContent = last
+    ? `Last run #${last.run}: host uids ${range(last.block.uids.start, last.block.uids.count)}, gids ${range(last.block.gids.start, last.block.gids.count)}.`
+    : 'No run yet: press the button below.';
+}
+
 function showSandbox(whoami) {
   document.getElementById('status').textContent = 'Ran id in a fresh user namespace.';
   document.getElementById('facts').hidden = false;
   document.getElementById('workload').textContent = whoami.workload;
   document.getElementById('host-ids').textContent = `uid ${whoami.hostUid}, gid ${whoami.hostGid}`;
   document.getElementById('setgroups').textContent = whoami.setgroups;
+  document.getElementById('block').textContent = whoami.block
+    ? `run #${whoami.run}: uids ${range(whoami.block.uids.start, whoami.block.uids.count)}, gids ${range(whoami.block.gids.start, whoami.block.gids.count)}`
+    : 'none of its own: isolation is off';
   drawMap(document.getElementById('sandbox-uid-map'), whoami.uidMap);
   drawMap(document.getElementById('sandbox-gid-map'), whoami.gidMap);
 }
@@ -79,6 +153,7 @@ async function run() {
     const response = await fetch('whoami');
     if (!response.ok) throw new Error(`whoami answered ${response.status}`);
     showSandbox(await response.json());
+    await loadPool();
   } catch (error) {
     document.getElementById('status').textContent = `Failed: ${error.message}`;
   } finally {
@@ -91,3 +166,4 @@ drawMap(document.getElementById('sandbox-uid-map'), []);
 drawMap(document.getElementById('sandbox-gid-map'), []);
 loadSelf();
 loadLast();
+loadPool();

@@ -4,9 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The sample: {@code GET /whoami} runs {@code id} as root inside a fresh user namespace, mapped to this application's
- * own unprivileged uid outside. Everything user-namespace related comes from linx-user's starter and
- * {@code application.yml}; this class only starts Spring Boot.
+ * The sample: {@code GET /whoami} runs {@code id} as root inside a fresh user namespace, on a block of host ids of its
+ * own (isolation), and the page at {@code /} draws where each run landed. Everything user-namespace related comes
+ * from linx-user's starter and {@code application.yml} ({@link IsolationForThisUser} picks the pool for root); this
+ * class only starts Spring Boot.
  */
 @SpringBootApplication
 public class SampleApplication {

@@ -1,6 +1,7 @@
 package dev.linx.user.sample;
 
 import java.io.IOException;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,5 +24,11 @@ final class WhoamiController {
     @GetMapping("/whoami/last")
     ResponseEntity<Whoami> last() {
         return ResponseEntity.of(this.sandbox.last());
+    }
+
+    /** The blocks of the recent isolated runs, oldest first: the page draws them on the host id axis. */
+    @GetMapping("/whoami/recent")
+    List<WhoamiSandbox.RecentRun> recent() {
+        return this.sandbox.recent();
     }
 }

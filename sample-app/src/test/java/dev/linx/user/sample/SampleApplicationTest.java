@@ -1,7 +1,9 @@
 package dev.linx.user.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +20,10 @@ class SampleApplicationTest {
 
     private static final long MY_EUID = MapSetup.rootless().uid().getFirst().outside();
 
-    private static final long MY_EGID = MapSetup.rootless().gid().getFirst().outside();
+    /** The pool of the root profile in application.yml. */
+    private static final IdRange POOL = IdRange.parse("2000000:1048576");
+
+    private static final long BLOCK = 65_536;
 
     @Autowired
     RestTestClient client;
@@ -32,25 +37,60 @@ class SampleApplicationTest {
     }
 
     @Test
-    void whoamiRunsIdAsRootInsideAsTheApplicationsOwnIdsOutside() {
+    void asRootEverySandboxIsRootInsideOnTheFirstIdOfABlockOfThePool() {
+        assumeThat(MY_EUID).as("root: the pool of application.yml's root profile").isZero();
         JsonNode whoami = getJson("/whoami");
 
         assertThat(whoami.get("workload").asString()).startsWith("uid=0(root) gid=0(root)");
-        assertThat(whoami.get("hostUid").asLong()).isEqualTo(MY_EUID);
-        assertThat(whoami.get("hostGid").asLong()).isEqualTo(MY_EGID);
+        long hostUid = whoami.get("hostUid").asLong();
+        assertThat(POOL.contains(hostUid)).as("host uid %d in %s", hostUid, POOL).isTrue();
+        assertThat((hostUid - POOL.start()) % BLOCK).isZero();
+        assertThat(whoami.get("hostGid").asLong()).isEqualTo(hostUid);
         assertThat(whoami.get("setgroups").asString()).isEqualTo("deny");
     }
 
     @Test
-    void whoamiReportsTheMapsTheKernelHoldsForTheSandbox() {
+    void whoamiReportsTheMapsTheKernelHoldsForTheSandboxAndItsBlock() {
+        assumeThat(MY_EUID).as("root: the pool of application.yml's root profile").isZero();
         JsonNode whoami = getJson("/whoami");
 
         JsonNode uid = whoami.get("uidMap").get(0);
         assertThat(whoami.get("uidMap")).hasSize(1);
         assertThat(uid.get("inside").asLong()).isZero();
-        assertThat(uid.get("outside").asLong()).isEqualTo(MY_EUID);
-        assertThat(uid.get("length").asLong()).isEqualTo(1);
-        assertThat(whoami.get("gidMap").get(0).get("outside").asLong()).isEqualTo(MY_EGID);
+        assertThat(uid.get("outside").asLong()).isEqualTo(whoami.get("hostUid").asLong());
+        assertThat(uid.get("length").asLong()).isEqualTo(BLOCK);
+        assertThat(whoami.get("block").get("uids").get("start").asLong()).isEqualTo(uid.get("outside").asLong());
+        assertThat(whoami.get("block").get("uids").get("count").asLong()).isEqualTo(BLOCK);
+        assertThat(whoami.get("block").get("gids").get("start").asLong())
+            .isEqualTo(whoami.get("gidMap").get(0).get("outside").asLong());
+    }
+
+    @Test
+    void twoRunsInARowLandInDifferentBlocks() {
+        assumeThat(MY_EUID).as("root: the pool of application.yml's root profile").isZero();
+        JsonNode first = getJson("/whoami");
+        JsonNode second = getJson("/whoami");
+
+        assertThat(second.get("run").asInt()).isGreaterThan(first.get("run").asInt());
+        assertThat(second.get("block").get("uids").get("start").asLong())
+            .isNotEqualTo(first.get("block").get("uids").get("start").asLong());
+    }
+
+    @Test
+    void theRecentRunsAreListedWithTheirBlocksOldestFirst() {
+        assumeThat(MY_EUID).as("root: the pool of application.yml's root profile").isZero();
+        JsonNode first = getJson("/whoami");
+        JsonNode second = getJson("/whoami");
+
+        JsonNode recent = getJson("/whoami/recent");
+
+        JsonNode last = recent.get(recent.size() - 1);
+        JsonNode beforeLast = recent.get(recent.size() - 2);
+        assertThat(last.get("run").asInt()).isEqualTo(second.get("run").asInt());
+        assertThat(last.get("block")).isEqualTo(second.get("block"));
+        assertThat(beforeLast.get("run").asInt()).isEqualTo(first.get("run").asInt());
+        assertThat(last.get("live").asBoolean()).isFalse();
+        assertThat(recent.size()).isLessThanOrEqualTo(WhoamiSandbox.RECENT);
     }
 
     @Test
@@ -68,11 +108,16 @@ class SampleApplicationTest {
     }
 
     @Test
-    void exposesTheUsernsEndpoint() {
+    void exposesTheUsernsEndpointWithThePool() {
+        assumeThat(MY_EUID).as("root: the pool of application.yml's root profile").isZero();
         JsonNode report = getJson("/actuator/userns");
 
         assertThat(report.get("supported").asBoolean()).isTrue();
-        assertThat(report.get("defaults").get("uidMap").get(0).get("outside").asLong()).isEqualTo(MY_EUID);
+        assertThat(report.has("defaults")).isFalse();
+        assertThat(report.get("pool").get("uids").get("start").asLong()).isEqualTo(POOL.start());
+        assertThat(report.get("pool").get("uids").get("count").asLong()).isEqualTo(POOL.count());
+        assertThat(report.get("pool").get("size").asLong()).isEqualTo(BLOCK);
+        assertThat(report.get("pool").get("blocks").asLong()).isEqualTo(16);
     }
 
     @Test
@@ -87,6 +132,15 @@ class SampleApplicationTest {
         String scrape = getText("/actuator/prometheus");
 
         assertThat(scrape).contains("linx_user_operations_seconds_count{operation=\"setup_maps\",outcome=\"success\"");
+    }
+
+    @Test
+    void prometheusShowsThePoolGauge() {
+        assumeThat(MY_EUID).as("root: the pool of application.yml's root profile").isZero();
+        String scrape = getText("/actuator/prometheus");
+
+        assertThat(scrape).contains("linx_user_pool_blocks{state=\"free\"}")
+            .contains("linx_user_pool_blocks{state=\"leased\"}");
     }
 
     @Test

@@ -15,8 +15,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The page end to end in headless Chromium, driven by playwright-core ({@code src/test/browser/whoami-page.mjs}):
- * the application's maps are drawn, the button runs {@code /whoami}, the sandbox's maps appear. The screenshot is
- * kept at {@code sample-app/target/browser/whoami.png}.
+ * the application's maps are drawn, the button runs {@code /whoami}, the sandbox's maps appear, and on the host id
+ * axis two runs land in two different, labelled blocks of the pool (as root: the pool of application.yml's root
+ * profile). The screenshot is kept at {@code sample-app/target/browser/whoami.png}.
  *
  * <p>Needs Debian's {@code chromium} and {@code npm ci} in {@code src/test/browser}; {@code .ci/run} installs both
  * and sets {@code LINX_BROWSER_TEST=required}, which turns a missing browser into a failure instead of a skip.
@@ -32,7 +33,7 @@ class SampleBrowserTest {
     int port;
 
     @Test
-    void thePageDrawsTheMapsAndRunsWhoamiInChromium() throws IOException, InterruptedException {
+    void thePageDrawsTheMapsAndTwoRunsInTwoBlocksOfThePoolInChromium() throws IOException, InterruptedException {
         requireBrowser();
         Path screenshot = Path.of("target/browser/whoami.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
@@ -51,7 +52,8 @@ class SampleBrowserTest {
 
         assertThat(exited).as("the browser run finished in time:%n%s", output).isTrue();
         assertThat(node.exitValue()).as("browser run output:%n%s", output).isZero();
-        assertThat(output).contains("ok: the workload saw: uid=0(root)");
+        assertThat(output).contains("ok: the workload saw: uid=0(root)")
+            .contains("ok: two runs, two labelled blocks");
         assertThat(screenshot).isNotEmptyFile();
     }
 

@@ -13,11 +13,11 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The privileged configuration the sample's {@code application.yml} suggests: root inside on host uid and gid
- * 100000, which is not the application's own id.
+ * The sample with isolation off and one shared range map instead, as a privileged application could configure it:
+ * root inside on host uid and gid 100000, which is not the application's own id.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "linx.user.uid-map=0:100000:65536", "linx.user.gid-map=0:100000:65536" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "linx.user.isolation.enabled=false",
+        "linx.user.uid-map=0:100000:65536", "linx.user.gid-map=0:100000:65536" })
 @AutoConfigureRestTestClient
 class WhoamiWithARangeMapTest {
 
@@ -34,5 +34,6 @@ class WhoamiWithARangeMapTest {
         assertThat(whoami.get("hostUid").asLong()).isEqualTo(100000);
         assertThat(whoami.get("hostGid").asLong()).isEqualTo(100000);
         assertThat(whoami.get("uidMap").get(0).get("outside").asLong()).isEqualTo(100000);
+        assertThat(whoami.get("block").isNull()).isTrue();
     }
 }
