@@ -80,22 +80,31 @@ final class IsolatedPool {
                             + " to lease from the application user's subordinate ranges.",
                     null);
         }
+        SubordinateIds mine;
+        try {
+            mine = SubordinateIds.current();
+        }
+        catch (UncheckedIOException ex) {
+            throw noSubordinateRange(UIDS, "the application's user", ex.getMessage(), ex);
+        }
+        String user = (mine.user() != null) ? mine.user() : Long.toString(mine.uid());
         try {
             return IdPool.subordinate();
         }
-        catch (IllegalStateException | UncheckedIOException ex) {
-            SubordinateIds mine = SubordinateIds.current();
-            String property = mine.uids().isEmpty() ? UIDS : GIDS;
-            String user = (mine.user() != null) ? mine.user() : Long.toString(mine.uid());
-            throw new InvalidUserNamespacePropertyException(property, NOT_SET,
-                    "without " + UIDS + " and " + GIDS + " the pool is the subordinate ranges of the application's"
-                            + " user, and " + ex.getMessage(),
-                    "Give user " + user + " ranges in /etc/subuid and /etc/subgid (usermod --add-subuids"
-                            + " 100000-165535 --add-subgids 100000-165535 " + user + "), or set " + UIDS + " and "
-                            + GIDS + " to host ranges 'start:count' (an application with CAP_SETUID and CAP_SETGID),"
-                            + OR_SHARED,
-                    ex);
+        catch (IllegalStateException ex) {
+            throw noSubordinateRange(mine.uids().isEmpty() ? UIDS : GIDS, user, ex.getMessage(), ex);
         }
+    }
+
+    private static InvalidUserNamespacePropertyException noSubordinateRange(String property, String user,
+            String why, Exception cause) {
+        return new InvalidUserNamespacePropertyException(property, NOT_SET,
+                "without " + UIDS + " and " + GIDS + " the pool is the subordinate ranges of the application's user,"
+                        + " and " + why,
+                "Give user " + user + " ranges in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535"
+                        + " --add-subgids 100000-165535 " + user + "), or set " + UIDS + " and " + GIDS
+                        + " to host ranges 'start:count' (an application with CAP_SETUID and CAP_SETGID)," + OR_SHARED,
+                cause);
     }
 
     /** Reads the pool's use once, which creates the ledger directory if it is missing and checks it is safe. */

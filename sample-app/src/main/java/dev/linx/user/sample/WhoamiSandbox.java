@@ -63,7 +63,7 @@ final class WhoamiSandbox {
         Checkpoint parked = seenParked.get();
         Whoami.Block block = block(parked);
         if (block != null) {
-            remember(new Run(number, block, id.toHandle()));
+            remember(new Run(number, block, parked.process()));
         }
         String seen = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!id.waitFor(10, TimeUnit.SECONDS)) {
@@ -114,15 +114,19 @@ final class WhoamiSandbox {
         return new Whoami.Block(new IdRange(uid.outside(), uid.length()), new IdRange(gid.outside(), gid.length()));
     }
 
-    /** What the kernel says of the parked child once the launcher has written its maps. */
+    /**
+     * What the kernel says of the parked child once the launcher has written its maps, and a handle to it: taken
+     * while it is parked, and so cannot have been reaped, the handle stays true to this process (it carries the start
+     * time) after the workload, which {@code exec} makes of the same process, has exited.
+     */
     private Checkpoint checkpoint(long pid) {
-        return new Checkpoint(statusId(pid, "Uid:"), statusId(pid, "Gid:"), this.operations.readUidMap(pid),
-                this.operations.readGidMap(pid),
+        return new Checkpoint(ProcessHandle.of(pid).orElseThrow(), statusId(pid, "Uid:"), statusId(pid, "Gid:"),
+                this.operations.readUidMap(pid), this.operations.readGidMap(pid),
                 this.operations.readSetgroups(pid).name().toLowerCase(Locale.ROOT));
     }
 
-    private record Checkpoint(long hostUid, long hostGid, List<IdMapping> uidMap, List<IdMapping> gidMap,
-            String setgroups) {
+    private record Checkpoint(ProcessHandle process, long hostUid, long hostGid, List<IdMapping> uidMap,
+            List<IdMapping> gidMap, String setgroups) {
     }
 
     /** An isolated run the sandbox remembers, from its start. */
