@@ -35,10 +35,8 @@ import org.jspecify.annotations.Nullable;
 @Endpoint(id = "userns")
 public final class UserNamespaceEndpoint {
 
-    /** A pid as the kernel writes it: decimal, no sign, no leading zero, within the kernel's pid range. */
-    private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,9}");
-
-    private static final long PID_MAX_LIMIT = 4_194_304;
+    /** A positive number as the kernel writes a pid: decimal digits, no sign, no leading zero, any length. */
+    private static final Pattern PID = Pattern.compile("[1-9][0-9]*");
 
     private final UserNamespaceOperations operations;
 
@@ -93,15 +91,23 @@ public final class UserNamespaceEndpoint {
     }
 
     /**
-     * One process, or {@code null} (404) when there is no such process.
+     * One process, or {@code null} (404) when there is no such process: for every positive decimal number, however
+     * large, that names none.
      *
-     * @throws InvalidEndpointRequestException (400) when {@code pid} is not a positive decimal pid
+     * @throws InvalidEndpointRequestException (400) when {@code pid} is not a positive decimal number
      */
     @ReadOperation
     public @Nullable ProcessDescriptor process(@Selector String pid) {
-        long value = parsePid(pid);
+        if (pid == null || !PID.matcher(pid).matches()) {
+            throw new InvalidEndpointRequestException("Not a pid: a pid is a positive decimal number",
+                    "pid must be a positive decimal number");
+        }
+        // A pid_t is a signed 32-bit number: a larger number names no process, whatever the kernel's pid_max.
+        if (pid.length() > 10 || Long.parseLong(pid) > Integer.MAX_VALUE) {
+            return null;
+        }
         try {
-            return describe(value);
+            return describe(Long.parseLong(pid));
         }
         catch (UserNamespaceException ex) {
             if (ex.errno() == Errno.ENOENT || ex.errno() == Errno.ESRCH) {
@@ -109,14 +115,6 @@ public final class UserNamespaceEndpoint {
             }
             throw ex;
         }
-    }
-
-    private static long parsePid(String text) {
-        if (text == null || !PID.matcher(text).matches() || Long.parseLong(text) > PID_MAX_LIMIT) {
-            throw new InvalidEndpointRequestException("Not a pid: a pid is a positive decimal number up to "
-                    + PID_MAX_LIMIT, "pid must be a positive decimal number");
-        }
-        return Long.parseLong(text);
     }
 
     private ProcessDescriptor describe(long pid) {

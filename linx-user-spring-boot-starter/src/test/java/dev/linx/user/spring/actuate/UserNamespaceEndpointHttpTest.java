@@ -62,7 +62,13 @@ class UserNamespaceEndpointHttpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "0", "-1", "abc", "self", "99999999999", "1e3", "%2B1", "..%2F..%2Fetc%2Fpasswd", "%2e%2e" })
+    @ValueSource(strings = { "9999999", "2147483648", "9223372036854775808", "123456789012345678901234567890" })
+    void answers404ForEveryPositiveDecimalNumberThatNamesNoProcessHoweverLarge(String pid) {
+        assertThat(http().get("/actuator/userns/" + pid).statusCode()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "0", "-1", "abc", "self", "1e3", "%2B1", "..%2F..%2Fetc%2Fpasswd", "%2e%2e" })
     void answers400ForAnythingButAPositiveDecimalPid(String selector) {
         assertThat(http().get("/actuator/userns/" + selector).statusCode()).isEqualTo(400);
     }

@@ -92,8 +92,15 @@ class UserNamespaceEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "0", "-1", "abc", "self", "+1", "01", "1.5", " 1", "..", "1/../2", "99999999999",
-            "4194305", "" })
+    @ValueSource(strings = { "4194304", "9999999", "2147483647", "2147483648", "9223372036854775807",
+            "9223372036854775808", "123456789012345678901234567890" })
+    void answersNothingForEveryPositiveDecimalNumberThatNamesNoProcessHoweverLarge(String pid) {
+        assertThat(this.endpoint.process(pid)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "0", "-1", "abc", "self", "+1", "01", "1.5", " 1", "..", "1/../2", "1e3", "0x10",
+            "", "00" })
     void refusesAnythingButAPositiveDecimalPid(String selector) {
         assertThatExceptionOfType(InvalidEndpointRequestException.class)
             .isThrownBy(() -> this.endpoint.process(selector));
