@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,7 +33,8 @@ import java.util.Objects;
  * {@code newuidmap} reads numbers with {@code strtoul(..., 0)}, so {@code 0300000} is octal 98304 and {@code 0x10} is
  * 16. Skipping errs on the safe side: the library may use fewer ids than the files grant, never a range the helpers
  * refuse. Blank lines and lines starting with {@code #} are comments; a line whose count is below 1, or whose range
- * passes 4294967295 (the rules of {@link IdMapping}), grants nothing. A missing file grants nothing.
+ * passes 4294967295 (the rules of {@link IdMapping}), grants nothing. A missing file grants nothing. The files are
+ * read as bytes, as the helpers read them: a line that is not valid UTF-8 names someone else, it is no error.
  */
 public final class SubordinateIds {
 
@@ -113,48 +115,111 @@ public final class SubordinateIds {
      * @param uid the user's uid, matched against numeric owners
      */
     public static List<IdRange> parse(String text, String user, long uid) {
+        return parse(text.getBytes(StandardCharsets.UTF_8), user, uid);
+    }
+
+    /**
+     * The ranges one file's bytes grant to a user, read as {@code newuidmap} reads them: byte for byte, whatever the
+     * encoding, so a line that is not valid UTF-8 (a name in Latin-1, a stray byte in a comment) is only a line that
+     * names someone else, never an error. The user's name is compared as its UTF-8 bytes.
+     *
+     * <pre>{@code
+     * byte[] content = Files.readAllBytes(Path.of("/etc/subuid"));
+     * SubordinateIds.parse(content, "alice", 1000);   // [100000..165535]
+     * }</pre>
+     *
+     * @param content the bytes of {@code /etc/subuid} or {@code /etc/subgid}
+     * @param user the login name, or {@code null} to match lines by uid only
+     * @param uid the user's uid, matched against numeric owners
+     */
+    public static List<IdRange> parse(byte[] content, String user, long uid) {
         List<IdRange> ranges = new ArrayList<>();
-        String uidText = Long.toString(uid);
-        // Not stripped: the helpers compare the owner byte for byte, and a blank or '\r' left in a number makes them
-        // skip the line.
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
+        byte[] name = user == null ? null : user.getBytes(StandardCharsets.UTF_8);
+        byte[] uidText = Long.toString(uid).getBytes(StandardCharsets.US_ASCII);
+        int lineStart = 0;
+        while (lineStart <= content.length) {
+            int lineEnd = indexOf(content, (byte) '\n', lineStart, content.length);
+            if (lineEnd < 0) {
+                lineEnd = content.length;
             }
-            String[] fields = line.split(":", -1);
-            if (fields.length != 3 || !(fields[0].equals(user) || fields[0].equals(uidText))) {
-                continue;
+            IdRange range = range(content, lineStart, lineEnd, name, uidText);
+            if (range != null) {
+                ranges.add(range);
             }
-            long start = plainDecimal(fields[1]);
-            long count = plainDecimal(fields[2]);
-            if (start < 0 || count < 0) {
-                continue;
-            }
-            try {
-                ranges.add(new IdRange(start, count));
-            } catch (InvalidMappingException e) {
-                // A count of 0 or a range past the id space: it grants nothing.
-            }
+            lineStart = lineEnd + 1;
         }
         return ranges;
+    }
+
+    /** The range of one line {@code [from, to)} when it names the user, else {@code null}. */
+    private static IdRange range(byte[] content, int from, int to, byte[] name, byte[] uidText) {
+        if (isBlank(content, from, to) || content[from] == '#') {
+            return null;
+        }
+        // Not stripped: the helpers compare the owner byte for byte, and a blank or '\r' left in a number makes them
+        // skip the line.
+        int first = indexOf(content, (byte) ':', from, to);
+        int second = first < 0 ? -1 : indexOf(content, (byte) ':', first + 1, to);
+        if (second < 0 || indexOf(content, (byte) ':', second + 1, to) >= 0) {
+            return null;
+        }
+        boolean named = (name != null && Arrays.equals(content, from, first, name, 0, name.length))
+                || Arrays.equals(content, from, first, uidText, 0, uidText.length);
+        if (!named) {
+            return null;
+        }
+        long start = plainDecimal(content, first + 1, second);
+        long count = plainDecimal(content, second + 1, to);
+        if (start < 0 || count < 0) {
+            return null;
+        }
+        try {
+            return new IdRange(start, count);
+        } catch (InvalidMappingException e) {
+            // A count of 0 or a range past the id space: it grants nothing.
+            return null;
+        }
     }
 
     /**
      * The value of a number written the one way both Java and the helpers' {@code strtoul(..., 0)} read alike (ASCII
      * digits, no leading zero but in 0 itself); -1 for anything else, or for a number too large for any range.
      */
-    private static long plainDecimal(String field) {
+    private static long plainDecimal(byte[] content, int from, int to) {
+        int length = to - from;
         // 10 digits hold every id; a longer plain number is past the id space anyway.
-        if (field.isEmpty() || field.length() > 10 || (field.length() > 1 && field.charAt(0) == '0')) {
+        if (length == 0 || length > 10 || (length > 1 && content[from] == '0')) {
             return -1;
         }
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            byte c = content[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
+            value = value * 10 + (c - '0');
         }
-        return Long.parseLong(field);
+        return value;
+    }
+
+    private static int indexOf(byte[] content, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (content[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Blank as {@link String#isBlank()} reads ASCII: only spaces, tabs and other ASCII white space. */
+    private static boolean isBlank(byte[] content, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = content[i];
+            if (c != ' ' && (c < '\t' || c > '\r') && (c < 0x1c || c > 0x1f)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The login name, or {@code null} when the uid has none. */
@@ -207,11 +272,11 @@ public final class SubordinateIds {
         return map;
     }
 
-    private static String readFile(Path file) {
+    private static byte[] readFile(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return "";
+            return new byte[0];
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -143,6 +143,26 @@ class SubordinateMappingTest {
     }
 
     @Test
+    void aFileThatIsNotValidUtf8IsReadAsTheHelpersReadItAndTheyAcceptTheLayout(@TempDir Path dir) throws Exception {
+        // A Latin-1 name (0xE9) and a lone continuation byte (0x80): not UTF-8, yet newuidmap reads the file.
+        Path file = dir.resolve("subids");
+        Files.write(file, "jos\u00e9:400000:10\n# caf\u0080\nnobody:600000:10\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> prefix = new ArrayList<>(ProbeJvm.withFileOver(file, Path.of("/etc/subuid")));
+        prefix.addAll(ProbeJvm.withFileOver(file, Path.of("/etc/subgid")));
+        prefix.addAll(ProbeJvm.as(65534, 65534));
+        List<String> lines = jvm.run(prefix, SubordinateProbe.class, "helper-layout");
+        assertThat(lines).containsSubsequence(
+                "layout uid [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]",
+                "uid_map [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]",
+                "gid_map [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]");
+        List<String> readiness = jvm.run(prefix, SubordinateProbe.class, "readiness");
+        assertThat(readiness).anySatisfy(l -> assertThat(l)
+                .startsWith("subuid ok | nobody (65534) in /etc/subuid: 600000..600009 (10 ids)"));
+    }
+
+    @Test
     void theUsersReadinessListsItsRanges() throws Exception {
         List<String> lines = probe("readiness");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("subuid ok | linx-subid-test (" + UID

@@ -9,7 +9,6 @@ import dev.linx.user.internal.sys.Credentials;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -186,9 +185,10 @@ public final class ReadinessChecks {
     private Finding ranges(Check check, String kind, Passwd.Entry user, long own, int capability) {
         Path file = file("/etc/sub" + kind);
         String who = user.name() == null ? kind + " " + user.uid() : user.name() + " (" + user.uid() + ")";
-        String text;
+        byte[] text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // Bytes, as the helpers read the file: a line that is not valid UTF-8 is no reason to call it unreadable.
+            text = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             text = null;
         } catch (IOException e) {
