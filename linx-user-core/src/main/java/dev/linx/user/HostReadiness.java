@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * HostReadiness readiness = HostReadiness.check();
- * log.info(readiness.summary());   // "user namespaces ready: 7 ok, 2 warn, 0 fail, 2 skipped; warn: subuid, subgid"
+ * log.info(readiness.summary());   // "user namespaces ready: 9 ok, 2 warn, 0 fail, 2 skipped; warn: subuid, subgid"
  * for (HostReadiness.Finding f : readiness.findings()) {
  *     if (f.status() != HostReadiness.Status.OK) {
  *         log.warn("{} {}: {} -> {}", f.status(), f.check().key(), f.evidence(), f.fix());
@@ -49,8 +49,18 @@ public record HostReadiness(List<Finding> findings) {
          * capabilities in it, so map writes fail afterwards.
          */
         APPARMOR_RESTRICT_UNPRIVILEGED_USERNS,
+        /**
+         * The seccomp mode of the calling thread ({@code Seccomp:} in {@code /proc/thread-self/status}): a filter,
+         * as container runtimes install, may refuse the calls that create user namespaces.
+         */
+        SECCOMP,
         /** Whether this process already sits in a non-initial user namespace, and how deep. */
         NESTING,
+        /**
+         * This process's effective uid and gid have a mapping in its user namespace: the kernel creates no user
+         * namespace for a process whose ids have none (a container started as a host uid outside its map).
+         */
+        IDENTITY,
         /** util-linux {@code unshare} is installed: every launch runs it to create the child's namespaces. */
         UNSHARE,
         /**
@@ -160,7 +170,7 @@ public record HostReadiness(List<Finding> findings) {
 
     /**
      * One line for a start-up log: ready or not, the counts, and the checks that failed or warned, e.g.
-     * {@code user namespaces NOT ready: 8 ok, 1 warn, 1 fail, 1 skipped; fail: max_user_namespaces; warn: subuid}.
+     * {@code user namespaces NOT ready: 10 ok, 1 warn, 1 fail, 1 skipped; fail: max_user_namespaces; warn: subuid}.
      */
     public String summary() {
         StringBuilder line = new StringBuilder(ready() ? "user namespaces ready: " : "user namespaces NOT ready: ");

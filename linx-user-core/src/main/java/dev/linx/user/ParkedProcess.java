@@ -42,7 +42,8 @@ import java.util.Set;
  * <p>Errors: no checked exceptions. A helper that is missing, fails, or is not ready in time is an
  * {@link java.io.UncheckedIOException}, as is an interrupt while waiting (the interrupt stays pending); in every such
  * case no process is left behind. When no user namespace may be created at all (the JVM's namespace has
- * {@code user.max_user_namespaces} 0), its cause is a {@link UserNamespaceLimitException}.
+ * {@code user.max_user_namespaces} 0), its cause is a {@link UserNamespaceLimitException}; when the JVM's own uid or
+ * gid has no mapping in its user namespace, an {@link UnmappedIdentityException}.
  */
 public final class ParkedProcess implements AutoCloseable {
 

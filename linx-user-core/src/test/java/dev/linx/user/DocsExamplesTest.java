@@ -333,7 +333,7 @@ class DocsExamplesTest {
         Log log = new Log();
         HostReadiness readiness = HostReadiness.check();
         log.info(readiness.summary());
-        // user namespaces ready: 9 ok, 0 warn, 0 fail, 2 skipped
+        // user namespaces ready: 11 ok, 0 warn, 0 fail, 2 skipped
         for (HostReadiness.Finding f : readiness.findings()) {
             if (f.status() != HostReadiness.Status.OK) {
                 log.warn("{} {}: {} -> {}", f.status(), f.check().key(), f.evidence(), f.fix());

@@ -97,6 +97,25 @@ class HostReadinessTest {
         }
 
         @Test
+        void aThreadWithoutSeccompIsReportedAsMode0() {
+            assumeThat(Kernel.field(ProcessHandle.current().pid(), "Seccomp")).as("the test JVM runs without seccomp").isEqualTo("0");
+            Finding f = readiness.finding(Check.SECCOMP);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            assertThat(f.evidence()).startsWith("Seccomp: 0 (disabled)")
+                    .endsWith(" in /proc/thread-self/status: no seccomp filter");
+        }
+
+        @Test
+        void theTestJvmsOwnIdsAreMapped() {
+            Finding f = readiness.finding(Check.IDENTITY);
+            assertThat(f.status()).isEqualTo(Status.OK);
+            String[] uid = Kernel.field(ProcessHandle.current().pid(), "Uid").split("\\s+");
+            String[] gid = Kernel.field(ProcessHandle.current().pid(), "Gid").split("\\s+");
+            assertThat(f.evidence()).isEqualTo("effective uid " + uid[1] + " and gid " + gid[1]
+                    + " are mapped in this user namespace");
+        }
+
+        @Test
         void theSummaryCountsTheFindings() {
             assertThat(readiness.summary()).startsWith(readiness.ready() ? "user namespaces ready: "
                     : "user namespaces NOT ready: ").contains(" ok, ").contains(" skipped");
@@ -134,6 +153,26 @@ class HostReadinessTest {
         void theFailureTheReportPredictsIsTheOneParkingMeets() throws Exception {
             assertThat(jvm.run(WRAP_LOWERED, SubordinateProbe.class, "park").getFirst())
                     .startsWith("park-failed").contains("No space left on device");
+        }
+
+        /** {@code unshare --user} with no map written: the JVM's own uid and gid are unmapped, read as 65534. */
+        private static final List<String> WRAP_UNMAPPED = List.of("unshare", "--user");
+
+        @Test
+        void aJvmWhoseOwnIdsAreUnmappedFailsTheReportNamingTheCauseAndTheFix() throws Exception {
+            List<String> lines = jvm.run(WRAP_UNMAPPED, SubordinateProbe.class, "readiness");
+            assertThat(line(lines, Check.IDENTITY)).startsWith("identity fail | the effective uid 65534 and gid 65534"
+                    + " of this process have no mapping in its user namespace (they read as the overflow id; uid_map"
+                    + " [], gid_map []): the kernel creates no user namespace for such a process (EPERM) | run the"
+                    + " process as a uid and gid that its user namespace maps");
+            assertThat(lines).contains("ready false");
+        }
+
+        @Test
+        void theFailureTheReportPredictsForAnUnmappedJvmIsTheTypedCauseParkingMeets() throws Exception {
+            List<String> lines = jvm.run(WRAP_UNMAPPED, PodProbe.class, "park");
+            assertThat(lines).contains("cause UnmappedIdentityException", "unmapped uid true gid true",
+                    "children-left 0");
         }
 
         @Test
@@ -334,6 +373,33 @@ class HostReadinessTest {
             assertThat(line(asNobody(root), Check.NEWUIDMAP)).isEqualTo("newuidmap warn | " + copy + " has neither"
                     + " setuid root nor file capabilities: it cannot write maps | chmod u+s " + copy
                     + " (owned by root), or setcap cap_setuid+ep " + copy);
+        }
+
+        /** A fake {@code /proc/thread-self/status}: strict mode cannot be provoked for real, a JVM dies in it. */
+        private Path fakeThreadStatus(String lines) throws Exception {
+            Path root = fakeRoot("unprivileged_userns_clone", "1");
+            Path status = root.resolve("proc/thread-self/status");
+            Files.createDirectories(status.getParent());
+            Files.writeString(status, "Name:\tjava\n" + lines);
+            return root;
+        }
+
+        @Test
+        void aFakeStatusInSeccompStrictModeFailsTheReport() throws Exception {
+            Path root = fakeThreadStatus("Seccomp:\t1\nSeccomp_filters:\t0\n");
+            Finding f = HostReadiness.check(root).finding(Check.SECCOMP);
+            assertThat(f.status()).isEqualTo(Status.FAIL);
+            assertThat(f.evidence()).isEqualTo("Seccomp: 1 (strict), Seccomp_filters: 0 in " + root
+                    + "/proc/thread-self/status: strict mode allows only read, write, exit and sigreturn");
+        }
+
+        @Test
+        void aFakeStatusWithoutASeccompLineIsSkipped() throws Exception {
+            Path root = fakeThreadStatus("Uid:\t0\t0\t0\t0\n");
+            Finding f = HostReadiness.check(root).finding(Check.SECCOMP);
+            assertThat(f.status()).isEqualTo(Status.SKIPPED);
+            assertThat(f.evidence()).endsWith("/proc/thread-self/status has no Seccomp: line (a kernel without"
+                    + " seccomp)");
         }
 
         @Test

@@ -56,7 +56,11 @@ final class ProbeJvm implements AutoCloseable {
 
     /** Runs {@code prefix java -cp ... main args}, requires exit status 0, and returns its stdout lines. */
     List<String> run(List<String> prefix, Class<?> main, String... args) throws Exception {
-        Process probe = start(prefix, main, args);
+        return output(start(prefix, main, args));
+    }
+
+    /** Reads the probe's output to its end, requires exit status 0, and returns its stdout lines. */
+    static List<String> output(Process probe) throws Exception {
         String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -134,6 +138,11 @@ final class ProbeJvm implements AutoCloseable {
         /** {@link ProbeJvm#run} from the copy. */
         List<String> run(List<String> prefix, Class<?> main, String... args) throws Exception {
             return copy.run(prefix, main, args);
+        }
+
+        /** The copy itself, for a caller that starts the probe by other means ({@link PodNamespace}). */
+        ProbeJvm copy() {
+            return copy;
         }
     }
 

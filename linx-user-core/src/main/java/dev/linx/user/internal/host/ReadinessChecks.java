@@ -44,7 +44,9 @@ public final class ReadinessChecks {
         findings.add(checks.maxUserNamespaces());
         findings.add(checks.unprivilegedClone());
         findings.add(checks.appArmor());
+        findings.add(SeccompStatus.finding(checks.file(SeccompStatus.THREAD_STATUS)));
         findings.add(checks.nesting());
+        findings.add(OwnIdentity.of(root, checks.self).finding());
         findings.add(checks.launchHelper(Check.UNSHARE, HelperPrograms.UNSHARE, Status.FAIL,
                 "no child can be started in new namespaces",
                 "install util-linux (Debian/Ubuntu: apt-get install util-linux)"));
@@ -278,7 +280,8 @@ public final class ReadinessChecks {
         }
     }
 
-    private static String compact(String map) {
+    /** A map's lines as {@code [0 0 4294967295, ...]}. */
+    static String compact(String map) {
         return map.lines().map(line -> String.join(" ", line.strip().split("\\s+")))
                 .collect(Collectors.joining(", ", "[", "]"));
     }

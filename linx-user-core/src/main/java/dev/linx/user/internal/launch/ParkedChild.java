@@ -1,6 +1,7 @@
 package dev.linx.user.internal.launch;
 
 import dev.linx.user.UserNamespaceLimitException;
+import dev.linx.user.internal.host.HostCauses;
 import dev.linx.user.internal.procfs.PinnedDir;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
@@ -202,6 +203,7 @@ public final class ParkedChild {
                         + " is 0: no user namespace may be created)";
                 return new UncheckedIOException(why, new UserNamespaceLimitException(limit, why));
             }
+            return HostCauses.explain(text);
         }
         return failure(text);
     }

@@ -44,7 +44,7 @@ import org.springframework.util.Assert;
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
- * {"details":{"readiness":"user namespaces ready: 9 ok, 0 warn, 0 fail, 2 skipped","probe":"true","exitCode":0},"status":"UP"}
+ * {"details":{"readiness":"user namespaces ready: 11 ok, 0 warn, 0 fail, 2 skipped","probe":"true","exitCode":0},"status":"UP"}
  * }</pre>
  */
 public final class UserNamespaceHealthIndicator implements HealthIndicator {
