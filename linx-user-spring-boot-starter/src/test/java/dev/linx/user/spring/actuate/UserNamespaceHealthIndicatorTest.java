@@ -1,6 +1,7 @@
 package dev.linx.user.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.linx.user.HostReadiness;
 import dev.linx.user.HostReadiness.Check;
@@ -62,6 +63,32 @@ class UserNamespaceHealthIndicatorTest {
             .containsEntry("max_user_namespaces",
                     "/proc/sys/user/max_user_namespaces is 0 Fix: sysctl -w user.max_user_namespaces=15000")
             .doesNotContainKey("probe");
+    }
+
+    @Test
+    void downNamingTheCauseAndTheFixInAJvmWhoseOwnIdsHaveNoMapping() throws Exception {
+        assumeThat(ProcessHandle.current().info().user()).as("root reads the classpath in place").hasValue("root");
+        // unshare --user with no map written: the JVM reads its own uid and gid as the overflow id 65534.
+        List<String> lines = SecondJvm.run(List.of("unshare", "--user"), HealthProbe.class);
+
+        assertThat(lines).contains("status DOWN");
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("identity the effective uid 65534 and gid"
+                + " 65534 of this process have no mapping in its user namespace")
+            .contains(" Fix: run the process as a uid and gid that its user namespace maps"));
+        assertThat(lines).noneSatisfy(line -> assertThat(line).startsWith("probe "));
+    }
+
+    @Test
+    void downNamingASeccompFilterAsTheLikelyCauseWhenItRefusesTheProbe() throws Exception {
+        // A real filter refusing unshare(2) with EPERM on every thread of a JVM of its own.
+        List<String> lines = SecondJvm.run(List.of(), HealthProbe.class, "seccomp");
+
+        assertThat(lines).contains("status DOWN");
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("readiness ").contains("warn: seccomp"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("error ")
+            .contains("Operation not permitted (this thread runs under a seccomp filter (Seccomp: 2 (filter)")
+            .contains("the likely cause: container profiles such as Docker's and containerd's defaults refuse"
+                    + " unshare(2) and clone(2) with CLONE_NEWUSER without CAP_SYS_ADMIN (EPERM)"));
     }
 
     @Test
