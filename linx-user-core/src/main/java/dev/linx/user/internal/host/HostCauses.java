@@ -22,6 +22,16 @@ public final class HostCauses {
      * a seccomp filter on this thread as the likely cause when there is one.
      */
     public static UncheckedIOException explain(String text) {
+        try {
+            return diagnose(text);
+        } catch (RuntimeException e) {
+            // Best effort, like a hint: when the diagnosis cannot read what it needs (a descriptor table that is
+            // full), the helper's own failure is the answer.
+            return new UncheckedIOException(text, new IOException(text));
+        }
+    }
+
+    private static UncheckedIOException diagnose(String text) {
         OwnIdentity identity = OwnIdentity.current();
         if (identity.unmapped()) {
             String why = text + " (" + identity.explanation() + "; " + OwnIdentity.fix() + ")";

@@ -48,7 +48,7 @@ public record OwnIdentity(long euid, long egid, long overflowUid, long overflowG
         Answer uid = fromReads(self.euid(), overflowUid, uidMap);
         Answer gid = fromReads(self.egid(), overflowGid, gidMap);
         if (uid == null || gid == null) {
-            IdMappingProbe.Answers asked = IdMappingProbe.probe(self.euid(), self.egid());
+            IdMappingProbe.Answers asked = ask(self);
             uid = uid == null ? asked.uid() : uid;
             gid = gid == null ? asked.gid() : gid;
         }
@@ -99,6 +99,15 @@ public record OwnIdentity(long euid, long egid, long overflowUid, long overflowG
         return "run the process as a uid and gid that its user namespace maps: in a container, a user inside the"
                 + " namespace's map (Kubernetes securityContext.runAsUser/runAsGroup, docker run --user), or a map"
                 + " that includes the ids the container runs as";
+    }
+
+    /** The kernel's answer; UNKNOWN when it cannot be asked (a readiness report never throws). */
+    private static IdMappingProbe.Answers ask(Credentials self) {
+        try {
+            return IdMappingProbe.probe(self.euid(), self.egid());
+        } catch (RuntimeException e) {
+            return new IdMappingProbe.Answers(Answer.UNKNOWN, Answer.UNKNOWN);
+        }
     }
 
     /** The answer the reads give, or {@code null} when only the kernel can tell. */

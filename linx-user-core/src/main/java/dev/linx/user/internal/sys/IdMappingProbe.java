@@ -58,29 +58,31 @@ public final class IdMappingProbe {
      * @param egid the effective gid as this thread reads it
      */
     public static Answers probe(long euid, long egid) {
-        if (Bindings.MEMFD_CREATE == null) {
+        Bindings bindings = Bindings.get();
+        if (bindings.memfdCreate() == null) {
             return new Answers(Answer.UNKNOWN, Answer.UNKNOWN);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(LibC.CAPTURE_LAYOUT);
-            int fd = (int) Bindings.MEMFD_CREATE.invokeExact(capture, arena.allocateFrom("linx-id-probe"), MFD_CLOEXEC);
+            int fd = (int) bindings.memfdCreate().invokeExact(capture, arena.allocateFrom("linx-id-probe"),
+                    MFD_CLOEXEC);
             if (fd < 0) {
                 return new Answers(Answer.UNKNOWN, Answer.UNKNOWN);
             }
             try {
-                return new Answers(answer(capture, fd, (int) euid, UNCHANGED),
-                        answer(capture, fd, UNCHANGED, (int) egid));
+                return new Answers(answer(bindings, capture, fd, (int) euid, UNCHANGED),
+                        answer(bindings, capture, fd, UNCHANGED, (int) egid));
             } finally {
                 // A close that fails leaves nothing to undo: the file was never linked anywhere.
                 int ignored = (int) LibC.CLOSE.invokeExact(capture, fd);
             }
         } catch (Throwable t) {
-            throw new IllegalStateException("memfd_create/fchown failed to link", t);
+            throw new IllegalStateException("memfd_create/fchown failed", t);
         }
     }
 
-    private static Answer answer(MemorySegment capture, int fd, int uid, int gid) throws Throwable {
-        int result = (int) Bindings.FCHOWN.invokeExact(capture, fd, uid, gid);
+    private static Answer answer(Bindings bindings, MemorySegment capture, int fd, int uid, int gid) throws Throwable {
+        int result = (int) bindings.fchown().invokeExact(capture, fd, uid, gid);
         if (result == 0) {
             return Answer.MAPPED;
         }
@@ -88,23 +90,30 @@ public final class IdMappingProbe {
         return errno == EPERM || errno == EINVAL ? Answer.UNMAPPED : Answer.UNKNOWN;
     }
 
-    /** Bound at first use: only a readiness report or a failed launch asks. */
-    private static final class Bindings {
-        static final MethodHandle MEMFD_CREATE;
-        static final MethodHandle FCHOWN;
+    /**
+     * The two bindings, made at first use (only a readiness report or a failed launch asks) and kept once made. Not a
+     * class initialiser: one that failed would fail every later call too, where a retry may work.
+     *
+     * @param memfdCreate {@code memfd_create}, or {@code null} when the C library lacks it (glibc before 2.27)
+     * @param fchown {@code fchown}
+     */
+    private record Bindings(MethodHandle memfdCreate, MethodHandle fchown) {
 
-        static {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            Linker.Option errno = Linker.Option.captureCallState("errno");
-            // glibc 2.27 and later; without it the answer is UNKNOWN.
-            MEMFD_CREATE = libc.find("memfd_create").map(symbol -> linker.downcallHandle(symbol,
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno)).orElse(null);
-            FCHOWN = linker.downcallHandle(libc.findOrThrow("fchown"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
-        }
+        private static volatile Bindings bound;
 
-        private Bindings() {
+        static Bindings get() {
+            Bindings bindings = bound;
+            if (bindings == null) {
+                Linker linker = Linker.nativeLinker();
+                SymbolLookup libc = linker.defaultLookup();
+                Linker.Option errno = Linker.Option.captureCallState("errno");
+                bindings = new Bindings(libc.find("memfd_create").map(symbol -> linker.downcallHandle(symbol,
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno)).orElse(null),
+                        linker.downcallHandle(libc.findOrThrow("fchown"),
+                                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno));
+                bound = bindings;
+            }
+            return bindings;
         }
     }
 }
