@@ -163,6 +163,27 @@ class SubordinateMappingTest {
     }
 
     @Test
+    void aPasswdFileThatIsNotValidUtf8StillNamesTheUserWhoseRangesCount(@TempDir Path dir) throws Exception {
+        // A full name in Latin-1 (0xE9) on another user's line: the name of uid 65534 must still be found, for the
+        // subordinate lines that name it.
+        List<String> passwd = Files.readAllLines(Path.of("/etc/passwd"));
+        Path file = dir.resolve("passwd");
+        Files.write(file, (String.join("\n", passwd) + "\nlinx-latin1:x:47999:47999:Jos\u00e9:/:/bin/false\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path subids = Files.writeString(dir.resolve("subids"), "nobody:600000:10\n");
+        for (Path p : List.of(file, subids)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        List<String> prefix = new ArrayList<>(ProbeJvm.withFileOver(file, Path.of("/etc/passwd")));
+        prefix.addAll(ProbeJvm.withFileOver(subids, Path.of("/etc/subuid")));
+        prefix.addAll(ProbeJvm.withFileOver(subids, Path.of("/etc/subgid")));
+        prefix.addAll(ProbeJvm.as(65534, 65534));
+        assertThat(jvm.run(prefix, SubordinateProbe.class, "helper-layout")).containsSubsequence(
+                "layout uid [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]",
+                "uid_map [IdMapping<0 -> 65534>, IdMapping<1..10 -> 600000..600009>]");
+    }
+
+    @Test
     void theUsersReadinessListsItsRanges() throws Exception {
         List<String> lines = probe("readiness");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("subuid ok | linx-subid-test (" + UID

@@ -42,7 +42,8 @@ public final class Passwd {
     private static Optional<Entry> find(Path file, String name, long uid) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // Decoded leniently: a line that is not valid UTF-8 (a Latin-1 full name) must not hide every user.
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return Optional.empty();
         }
