@@ -17,8 +17,8 @@ import org.springframework.context.ApplicationListener;
  * <p>It runs on a daemon thread of its own, off the start-up path. A platform thread rather than a virtual one: the first
  * virtual thread of a JVM sets up the scheduler's pool, a few milliseconds that an application which never uses
  * virtual threads should not pay. The report only reads files (it asks the kernel through FFM only about a helper
- * without a setuid bit), so it does not set off the FFM linker's bootstrap, ~150 ms of CPU in a cold JVM, while the
- * application is still warming up.
+ * without a setuid bit, and about ids that read as the overflow id where the map cannot tell), so it does not set off
+ * the FFM linker's bootstrap, ~150 ms of CPU in a cold JVM, while the application is still warming up.
  */
 final class UserNamespaceReadinessLogger implements ApplicationListener<ApplicationReadyEvent> {
 
