@@ -105,8 +105,8 @@ class SubordinateIdsTest {
         // A Latin-1 name (0xE9) and a lone continuation byte (0x80) in a comment: newuidmap reads them as bytes.
         Files.write(dir.resolve("subuid"), bytes("jos\u00e9:200000:10\n# caf\u0080\nalice:100000:65536\n"));
         SubordinateIds ids = SubordinateIds.read("alice", 1000, 1000, dir.resolve("subuid"), dir.resolve("subuid"));
-        assertThat(ids.uids()).containsExactly(new Range(100000, 65536));
-        assertThat(ids.gids()).containsExactly(new Range(100000, 65536));
+        assertThat(ids.uids()).containsExactly(new IdRange(100000, 65536));
+        assertThat(ids.gids()).containsExactly(new IdRange(100000, 65536));
     }
 
     @Test
@@ -114,7 +114,7 @@ class SubordinateIdsTest {
         byte[] content = bytes("jos\u00e9:200000:10\n").clone();
         assertThat(SubordinateIds.parse(content, "jos\u00e9", 1000)).as("Latin-1 0xE9 is not UTF-8 C3 A9").isEmpty();
         assertThat(SubordinateIds.parse("jos\u00e9:200000:10\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                "jos\u00e9", 1000)).containsExactly(new Range(200000, 10));
+                "jos\u00e9", 1000)).containsExactly(new IdRange(200000, 10));
     }
 
     @Test
@@ -122,7 +122,7 @@ class SubordinateIdsTest {
         String text = "# x\nalice:1:2\n\n1000:5:5\r\nalice:0300000:1\nalice:7:7";
         assertThat(SubordinateIds.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "alice", 1000))
                 .isEqualTo(SubordinateIds.parse(text, "alice", 1000))
-                .containsExactly(new Range(1, 2), new Range(7, 7));
+                .containsExactly(new IdRange(1, 2), new IdRange(7, 7));
     }
 
     /** Each char of the text as one byte (ISO-8859-1): how a file in another encoding than UTF-8 looks. */
