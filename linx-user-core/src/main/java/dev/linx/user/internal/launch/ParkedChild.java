@@ -227,9 +227,9 @@ public final class ParkedChild {
 
     /**
      * Opens the reported pid's {@code /proc} directory, checks that it is the child, and pins it. With a PID namespace
-     * (the pid is not the spawned {@code unshare}'s) the process also hands {@code process} a pidfd of it, to end the
-     * namespace by: opened by pid after the check, and kept only if the checked process is still unreaped afterwards,
-     * so that it names that process.
+     * (the pid is not the spawned helper's) it also hands {@code process} a pidfd of the child, pid 1 of the namespace,
+     * to end the namespace by: opened by pid after the check, and kept only if the checked process is still unreaped
+     * afterwards, so that it names that process.
      */
     private static PinnedDir pinAndVerify(long pid, String marker, SpawnedProcess process) {
         try (Syscalls sys = Syscalls.open()) {
