@@ -79,7 +79,11 @@ public record HostReadiness(List<Finding> findings) {
 
         private final String key = name().toLowerCase(Locale.ROOT);
 
-        /** The lower-case name, for JSON and logs, e.g. {@code max_user_namespaces}. */
+        /**
+         * The lower-case name, for JSON and logs, e.g. {@code max_user_namespaces}.
+         *
+         * @return the check's key, e.g. {@code subuid}
+         */
         public String key() {
             return key;
         }
@@ -108,7 +112,11 @@ public record HostReadiness(List<Finding> findings) {
 
         private final String key = name().toLowerCase(Locale.ROOT);
 
-        /** The lower-case name, for JSON and logs. */
+        /**
+         * The lower-case name, for JSON and logs.
+         *
+         * @return the status's key, e.g. {@code warn}
+         */
         public String key() {
             return key;
         }
@@ -143,7 +151,11 @@ public record HostReadiness(List<Finding> findings) {
         findings = List.copyOf(findings);
     }
 
-    /** Checks this host for this process: its credentials, {@code /proc}, {@code /etc}, and the helpers. */
+    /**
+     * Checks this host for this process: its credentials, {@code /proc}, {@code /etc}, and the helpers.
+     *
+     * @return one finding per {@link Check}
+     */
     public static HostReadiness check() {
         return check(Path.of("/"));
     }
@@ -152,17 +164,29 @@ public record HostReadiness(List<Finding> findings) {
      * Checks with every file read under another root directory (for {@code /proc/sys/...}, {@code /proc/self/...},
      * {@code /etc/...} and the helpers' directories), with this process's own credentials. Meant for tests that
      * need a knob this host lacks.
+     *
+     * @param root the directory that stands for {@code /}
+     * @return one finding per {@link Check}
      */
     public static HostReadiness check(Path root) {
         return new HostReadiness(ReadinessChecks.run(Objects.requireNonNull(root, "root")));
     }
 
-    /** Whether no check failed. */
+    /**
+     * Whether no check failed.
+     *
+     * @return {@code true} when no finding is {@link Status#FAIL}
+     */
     public boolean ready() {
         return findings.stream().noneMatch(f -> f.status() == Status.FAIL);
     }
 
-    /** The finding for one check. */
+    /**
+     * The finding for one check.
+     *
+     * @param check the check to look up
+     * @return its finding
+     */
     public Finding finding(Check check) {
         return findings.stream().filter(f -> f.check() == check).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no finding for " + check));
@@ -171,6 +195,8 @@ public record HostReadiness(List<Finding> findings) {
     /**
      * One line for a start-up log: ready or not, the counts, and the checks that failed or warned, e.g.
      * {@code user namespaces NOT ready: 10 ok, 1 warn, 1 fail, 1 skipped; fail: max_user_namespaces; warn: subuid}.
+     *
+     * @return the summary line
      */
     public String summary() {
         StringBuilder line = new StringBuilder(ready() ? "user namespaces ready: " : "user namespaces NOT ready: ");

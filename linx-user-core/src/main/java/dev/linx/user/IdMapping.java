@@ -44,6 +44,7 @@ public record IdMapping(long inside, long outside, long length) {
     /**
      * The range {@code inside..inside+length-1 -> outside..outside+length-1}.
      *
+     * @return the validated range
      * @throws InvalidMappingException with reason {@code BAD_ENTRY} when the kernel would refuse it
      */
     public static IdMapping of(long inside, long outside, long length) {
@@ -54,6 +55,8 @@ public record IdMapping(long inside, long outside, long length) {
      * Parses {@code "inside outside length"} (blanks or tabs between, as the kernel prints a map) or
      * {@code "inside:outside:length"} (the form used in {@code application.yml}); surrounding blanks are ignored.
      *
+     * @param text one map line
+     * @return the validated range
      * @throws InvalidMappingException with reason {@code BAD_ENTRY} for any other text or an invalid range
      */
     public static IdMapping parse(String text) {
@@ -66,17 +69,29 @@ public record IdMapping(long inside, long outside, long length) {
         return new IdMapping(fields[0], fields[1], fields[2]);
     }
 
-    /** Whether the three numbers form a range the kernel accepts; never throws. */
+    /**
+     * Whether the three numbers form a range the kernel accepts; never throws.
+     *
+     * @return {@code true} when {@link #of(long, long, long)} would accept them
+     */
     public static boolean isValid(long inside, long outside, long length) {
         return problem(inside, outside, length) == null;
     }
 
-    /** The last id inside, inclusive. */
+    /**
+     * The last id inside, inclusive.
+     *
+     * @return {@code inside + length - 1}
+     */
     public long lastInside() {
         return inside + length - 1;
     }
 
-    /** The last id outside, inclusive. */
+    /**
+     * The last id outside, inclusive.
+     *
+     * @return {@code outside + length - 1}
+     */
     public long lastOutside() {
         return outside + length - 1;
     }

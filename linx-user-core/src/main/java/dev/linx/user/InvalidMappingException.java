@@ -59,6 +59,7 @@ public final class InvalidMappingException extends IllegalArgumentException {
         BAD_STRATEGY
     }
 
+    /** Why the input was refused. */
     private final Reason reason;
 
     /**
@@ -72,7 +73,11 @@ public final class InvalidMappingException extends IllegalArgumentException {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    /** Why the input was refused. */
+    /**
+     * Why the input was refused.
+     *
+     * @return the reason, one per kind of mistake
+     */
     public Reason reason() {
         return reason;
     }

@@ -46,7 +46,13 @@ public record MapSetup(List<IdMapping> uid, List<IdMapping> gid, SetgroupsPolicy
         setgroups = setgroups == null ? SetgroupsPolicy.DENY : setgroups;
     }
 
-    /** Both maps, denying setgroups first. */
+    /**
+     * Both maps, denying setgroups first.
+     *
+     * @param uid the uid map
+     * @param gid the gid map
+     * @return the setup, with {@link SetgroupsPolicy#DENY}
+     */
     public static MapSetup of(List<IdMapping> uid, List<IdMapping> gid) {
         return new MapSetup(uid, gid, SetgroupsPolicy.DENY);
     }
@@ -54,12 +60,20 @@ public record MapSetup(List<IdMapping> uid, List<IdMapping> gid, SetgroupsPolicy
     /**
      * The canonical rootless mapping: uid 0 and gid 0 inside are the given host ids, one id each, setgroups denied.
      * This is the only mapping an unprivileged process may write for itself.
+     *
+     * @param hostUid the host uid that uid 0 inside is
+     * @param hostGid the host gid that gid 0 inside is
+     * @return the single-id setup
      */
     public static MapSetup rootless(long hostUid, long hostGid) {
         return of(List.of(IdMapping.of(0, hostUid, 1)), List.of(IdMapping.of(0, hostGid, 1)));
     }
 
-    /** {@link #rootless(long, long)} for this process's own effective uid and gid. */
+    /**
+     * {@link #rootless(long, long)} for this process's own effective uid and gid.
+     *
+     * @return the single-id setup for this process
+     */
     public static MapSetup rootless() {
         Credentials self = Credentials.current();
         return rootless(self.euid(), self.egid());

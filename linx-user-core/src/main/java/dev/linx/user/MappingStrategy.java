@@ -31,6 +31,8 @@ public enum MappingStrategy {
     /**
      * Reads a strategy from text such as {@code "auto"}, ignoring case and surrounding blanks.
      *
+     * @param text the name of a strategy, in any case
+     * @return the strategy
      * @throws InvalidMappingException with reason {@link InvalidMappingException.Reason#BAD_STRATEGY} for any other
      *         text
      */

@@ -29,12 +29,20 @@ public enum Operation {
 
     private final String label = name().toLowerCase(Locale.ROOT);
 
-    /** The lower-case name used in messages and metric tags, e.g. {@code set_uid_map}. */
+    /**
+     * The lower-case name used in messages and metric tags, e.g. {@code set_uid_map}.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }
 
-    /** The file under {@code /proc/<pid>/} the step works on: {@code uid_map}, {@code gid_map} or {@code setgroups}. */
+    /**
+     * The file under {@code /proc/<pid>/} the step works on: {@code uid_map}, {@code gid_map} or {@code setgroups}.
+     *
+     * @return the file name
+     */
     public String fileName() {
         return switch (this) {
             case SET_UID_MAP, READ_UID_MAP -> "uid_map";

@@ -63,12 +63,18 @@ public final class ParkedProcess implements AutoCloseable {
      *
      * @param argv the workload's command line; argv[0] is looked up on the PATH
      * @param namespaces the namespaces to create
+     * @return the parked child; close it when done
      */
     public static ParkedProcess start(List<String> argv, Set<Namespace> namespaces) {
         return builder(argv).namespaces(namespaces).start();
     }
 
-    /** A builder for the less common options: host identity, working directory, environment, readiness timeout. */
+    /**
+     * A builder for the less common options: host identity, working directory, environment, readiness timeout.
+     *
+     * @param argv the workload's command line; argv[0] is looked up on the PATH
+     * @return a new builder
+     */
     public static Builder builder(List<String> argv) {
         return new Builder(argv);
     }
@@ -76,6 +82,8 @@ public final class ParkedProcess implements AutoCloseable {
     /**
      * The child's pid as the host sees it, the one for {@code /proc/<pid>} writes. With a PID namespace this is the
      * outermost pid of the process that is pid 1 inside, not the pid of the returned {@link Process}.
+     *
+     * @return the host pid
      */
     public long hostPid() {
         return child.hostPid();
@@ -92,6 +100,7 @@ public final class ParkedProcess implements AutoCloseable {
      * the workload leads a group of its own, and what it starts stays in it unless it leaves (a {@code setsid}, a
      * shell with job control). For untrusted workloads, ask for {@link Namespace#PID}.
      *
+     * @return the running workload
      * @throws IllegalStateException when called twice or after {@link #close()}
      * @throws java.io.UncheckedIOException when the child died while parked (it is then reaped)
      */
@@ -145,7 +154,12 @@ public final class ParkedProcess implements AutoCloseable {
             this.argv = List.copyOf(argv);
         }
 
-        /** The namespaces to create, besides {@link Namespace#USER}, which is always created. */
+        /**
+         * The namespaces to create, besides {@link Namespace#USER}, which is always created.
+         *
+         * @param namespaces the namespaces to create
+         * @return this builder
+         */
         public Builder namespaces(Set<Namespace> namespaces) {
             this.namespaces.addAll(Objects.requireNonNull(namespaces, "namespaces"));
             return this;
@@ -154,6 +168,10 @@ public final class ParkedProcess implements AutoCloseable {
         /**
          * Starts the child as this host uid and gid (with no supplementary groups) before it creates its namespaces.
          * Needs {@code CAP_SETUID} and {@code CAP_SETGID}; the child then owns its user namespace as that user.
+         *
+         * @param uid the host uid the child runs as
+         * @param gid the host gid the child runs as
+         * @return this builder
          */
         public Builder hostIdentity(long uid, long gid) {
             if (uid < 0 || uid > IdMapping.MAX_ID || gid < 0 || gid > IdMapping.MAX_ID) {
@@ -169,13 +187,23 @@ public final class ParkedProcess implements AutoCloseable {
             return this;
         }
 
-        /** The workload's working directory (default: the JVM's). */
+        /**
+         * The workload's working directory (default: the JVM's).
+         *
+         * @param directory the working directory
+         * @return this builder
+         */
         public Builder directory(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** Variables added to, or replacing those of, the JVM's environment. */
+        /**
+         * Variables added to, or replacing those of, the JVM's environment.
+         *
+         * @param variables the variables to set
+         * @return this builder
+         */
         public Builder environment(Map<String, String> variables) {
             this.environment.putAll(Objects.requireNonNull(variables, "variables"));
             return this;
@@ -184,6 +212,9 @@ public final class ParkedProcess implements AutoCloseable {
         /**
          * How long to wait for the child to reach the checkpoint (default 30 seconds); a duration too long to count in
          * nanoseconds (about 292 years) waits without limit.
+         *
+         * @param timeout the longest wait, positive
+         * @return this builder
          */
         public Builder readinessTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
@@ -193,7 +224,11 @@ public final class ParkedProcess implements AutoCloseable {
             return this;
         }
 
-        /** Starts the child and returns once it is parked. */
+        /**
+         * Starts the child and returns once it is parked.
+         *
+         * @return the parked child; close it when done
+         */
         public ParkedProcess start() {
             return new ParkedProcess(ParkedChild.park(
                     new ParkSpec(argv, namespaces, hostIds, rootInside, directory, environment, readinessTimeout)));

@@ -23,6 +23,8 @@ public enum SetgroupsPolicy {
     /**
      * Reads a policy from text such as {@code "deny"} or {@code "skip"}, ignoring case and surrounding blanks.
      *
+     * @param text {@code deny} or {@code skip}, in any case
+     * @return the policy
      * @throws InvalidMappingException with reason {@link InvalidMappingException.Reason#BAD_SETGROUPS} for any other text
      */
     public static SetgroupsPolicy parse(String text) {

@@ -60,6 +60,8 @@ public final class SubordinateIds {
     /**
      * The ranges of this process's effective user (named through {@code /etc/passwd}; lines naming its uid count
      * too), with its effective gid as the user's own gid.
+     *
+     * @return the current user's ranges
      */
     public static SubordinateIds current() {
         Credentials self = Credentials.current();
@@ -70,6 +72,8 @@ public final class SubordinateIds {
     /**
      * The ranges of a user known to {@code /etc/passwd}, with its primary gid as its own gid.
      *
+     * @param user the login name
+     * @return the user's ranges
      * @throws IllegalArgumentException when no such user exists
      */
     public static SubordinateIds of(String user) {
@@ -82,6 +86,9 @@ public final class SubordinateIds {
     /**
      * The ranges of a uid; its name and primary gid come from {@code /etc/passwd} when it is listed there (otherwise
      * only lines naming the uid itself count, and the gid is taken to equal the uid).
+     *
+     * @param uid the user's uid
+     * @return the user's ranges
      */
     public static SubordinateIds of(long uid) {
         Passwd.Entry entry = Passwd.byUid(Passwd.ETC_PASSWD, uid).orElse(new Passwd.Entry(null, uid, uid));
@@ -96,6 +103,7 @@ public final class SubordinateIds {
      * @param gid the user's own gid
      * @param subuid the subordinate uid file
      * @param subgid the subordinate gid file
+     * @return the ranges, in file order; none for a file that does not exist
      * @throws UncheckedIOException when a file exists but cannot be read
      */
     public static SubordinateIds read(String user, long uid, long gid, Path subuid, Path subgid) {
@@ -113,6 +121,7 @@ public final class SubordinateIds {
      * @param text the content of {@code /etc/subuid} or {@code /etc/subgid}
      * @param user the login name, or {@code null} to match lines by uid only
      * @param uid the user's uid, matched against numeric owners
+     * @return the ranges granted to the user
      */
     public static List<IdRange> parse(String text, String user, long uid) {
         return parse(text.getBytes(StandardCharsets.UTF_8), user, uid);
@@ -222,27 +231,47 @@ public final class SubordinateIds {
         return true;
     }
 
-    /** The login name, or {@code null} when the uid has none. */
+    /**
+     * The login name, or {@code null} when the uid has none.
+     *
+     * @return the login name, or {@code null}
+     */
     public String user() {
         return user;
     }
 
-    /** The user's own uid. */
+    /**
+     * The user's own uid.
+     *
+     * @return the uid
+     */
     public long uid() {
         return uid;
     }
 
-    /** The user's own gid. */
+    /**
+     * The user's own gid.
+     *
+     * @return the gid
+     */
     public long gid() {
         return gid;
     }
 
-    /** The subordinate uid ranges, in file order. */
+    /**
+     * The subordinate uid ranges, in file order.
+     *
+     * @return the uid ranges
+     */
     public List<IdRange> uids() {
         return uids;
     }
 
-    /** The subordinate gid ranges, in file order. */
+    /**
+     * The subordinate gid ranges, in file order.
+     *
+     * @return the gid ranges
+     */
     public List<IdRange> gids() {
         return gids;
     }
@@ -254,6 +283,7 @@ public final class SubordinateIds {
      *
      * <p>An unprivileged caller can write it only through the helpers ({@link MappingStrategy#AUTO} picks them).
      *
+     * @return the setup, with {@link SetgroupsPolicy#DENY}
      * @throws InvalidMappingException {@code OVERLAPPING_RANGES} when a subordinate range contains the user's own id
      *         or two ranges overlap (fix the files: the kernel would refuse such a map)
      */

@@ -30,10 +30,15 @@ public final class UserNamespaceException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The {@code /proc/<pid>/...} file, kept as text: {@link Path} is not serializable. */
     private final String path;
+    /** The step that failed. */
     private final Operation operation;
+    /** The raw {@code errno} value. */
     private final int code;
+    /** The hint, or {@code null} when the library knows none. */
     private final String hint;
+    /** How a helper failed, or {@code null} when no helper wrote the map. */
     private final HelperFailure helperFailure;
 
     /**
@@ -107,32 +112,56 @@ public final class UserNamespaceException extends RuntimeException {
         return "user " + operation.label() + " failed on " + path + ": " + name + " (errno " + code + ")";
     }
 
-    /** The {@code /proc/<pid>/...} file the failing call was made on. */
+    /**
+     * The {@code /proc/<pid>/...} file the failing call was made on.
+     *
+     * @return the file's path
+     */
     public Path path() {
         return Path.of(path);
     }
 
-    /** The step that failed. */
+    /**
+     * The step that failed.
+     *
+     * @return the step
+     */
     public Operation operation() {
         return operation;
     }
 
-    /** The kernel's error, or {@link Errno#UNKNOWN} for a code {@link Errno} does not name (see {@link #code()}). */
+    /**
+     * The kernel's error, or {@link Errno#UNKNOWN} for a code {@link Errno} does not name (see {@link #code()}).
+     *
+     * @return the error
+     */
     public Errno errno() {
         return Errno.fromCode(code);
     }
 
-    /** The raw {@code errno} value. */
+    /**
+     * The raw {@code errno} value.
+     *
+     * @return the {@code errno} value
+     */
     public int code() {
         return code;
     }
 
-    /** The kernel rule most likely broken, in a sentence with what to do, where the library knows one. */
+    /**
+     * The kernel rule most likely broken, in a sentence with what to do, where the library knows one.
+     *
+     * @return the hint, or empty
+     */
     public Optional<String> hint() {
         return Optional.ofNullable(hint);
     }
 
-    /** How {@code newuidmap}/{@code newgidmap} failed, when the map was written through one of them. */
+    /**
+     * How {@code newuidmap}/{@code newgidmap} failed, when the map was written through one of them.
+     *
+     * @return the helper's failure, or empty when the library wrote the map itself
+     */
     public Optional<HelperFailure> helperFailure() {
         return Optional.ofNullable(helperFailure);
     }

@@ -47,6 +47,8 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     /**
      * A launcher that creates a user namespace only.
      *
+     * @param operations writes the maps
+     * @param defaults the maps every {@link #start(List)} writes
      * @throws InvalidMappingException when the defaults are invalid
      */
     public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults) {
@@ -56,6 +58,9 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     /**
      * A launcher that creates the given namespaces ({@link Namespace#USER} is added when left out).
      *
+     * @param operations writes the maps
+     * @param defaults the maps every {@link #start(List)} writes
+     * @param namespaces the namespaces each child is started in
      * @throws InvalidMappingException when the defaults are invalid
      */
     public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Set<Namespace> namespaces) {
@@ -91,6 +96,7 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * Parks {@code argv}, applies the maps, and lets it run. If the maps cannot be written, the child is killed
      * and reaped and the {@link UserNamespaceException} is rethrown.
      *
+     * @param argv the workload's command line; argv[0] is looked up on the PATH
      * @return the running workload; destroying it ends all of it, as {@link ParkedProcess#proceed()} says: with a
      *         {@link Namespace#PID} namespace every process in it, without one its process group
      * @throws IdPoolExhaustedException for an isolated launcher whose pool has no free block, before any child is
@@ -112,6 +118,8 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * Process workload = launcher.start(List.of("id"), pid -> written.addAll(operations.readUidMap(pid)));
      * }</pre>
      *
+     * @param argv the workload's command line; argv[0] is looked up on the PATH
+     * @param atCheckpoint given the child's host pid while the child is parked
      * @return the running workload
      */
     public Process start(List<String> argv, LongConsumer atCheckpoint) {
@@ -157,6 +165,9 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * Parks {@code argv} in this launcher's namespaces, for callers who write their own maps. The child keeps this
      * JVM's host ids, as {@link ParkedProcess} children do: to write this launcher's maps and look at the child
      * before it runs, with root inside guaranteed, use {@link #start(List, LongConsumer)}.
+     *
+     * @param argv the workload's command line; argv[0] is looked up on the PATH
+     * @return the parked child; close it when done
      */
     public ParkedProcess park(List<String> argv) {
         return ParkedProcess.start(argv, namespaces);
@@ -165,6 +176,7 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     /**
      * The setup {@link #start(List)} writes for every workload.
      *
+     * @return the default setup
      * @throws IllegalStateException for an isolated launcher: each of its workloads gets its own lease's
      *         {@link IdLease#mapSetup()} (see {@link #isolation()})
      */
@@ -176,12 +188,20 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         return defaults;
     }
 
-    /** The pool and block size of an isolated launcher; empty for one with defaults. */
+    /**
+     * The pool and block size of an isolated launcher; empty for one with defaults.
+     *
+     * @return the isolation, or empty
+     */
     public Optional<Isolation> isolation() {
         return Optional.ofNullable(isolation);
     }
 
-    /** The namespaces each child is started in. */
+    /**
+     * The namespaces each child is started in.
+     *
+     * @return the namespaces, {@link Namespace#USER} among them
+     */
     public Set<Namespace> namespaces() {
         return namespaces;
     }

@@ -31,6 +31,7 @@ public final class UserNamespaceLimitException extends IOException {
     /** Where the kernel shows the limit of the current user namespace. */
     public static final Path SYSCTL = Path.of("/proc/sys/user/max_user_namespaces");
 
+    /** The value read from {@link #SYSCTL}. */
     private final long limit;
 
     /**
@@ -44,12 +45,20 @@ public final class UserNamespaceLimitException extends IOException {
         this.limit = limit;
     }
 
-    /** The limit read from {@link #path()}: how many user namespaces this JVM's user namespace allows (0). */
+    /**
+     * The limit read from {@link #path()}: how many user namespaces this JVM's user namespace allows (0).
+     *
+     * @return the limit
+     */
     public long limit() {
         return limit;
     }
 
-    /** The sysctl file the limit was read from, {@code /proc/sys/user/max_user_namespaces}. */
+    /**
+     * The sysctl file the limit was read from, {@code /proc/sys/user/max_user_namespaces}.
+     *
+     * @return {@link #SYSCTL}
+     */
     public Path path() {
         return SYSCTL;
     }

@@ -32,13 +32,19 @@ import java.util.List;
  */
 public interface UserNamespaceOperations {
 
-    /** Whether this kernel has user namespaces: {@code /proc/self/uid_map} exists. */
+    /**
+     * Whether this kernel has user namespaces: {@code /proc/self/uid_map} exists.
+     *
+     * @return {@code true} when user namespaces exist on this kernel
+     */
     boolean isSupported();
 
     /**
      * Reads {@code /proc/<pid>/uid_map}, as seen from this process's namespace. An unwritten map is an empty list;
      * lines that do not parse are skipped.
      *
+     * @param pid the host pid of the process whose map to read
+     * @return the map, in the kernel's order
      * @throws UserNamespaceException with operation {@link Operation#READ_UID_MAP}, e.g. {@code ENOENT} for a dead pid
      */
     List<IdMapping> readUidMap(long pid);
@@ -46,6 +52,8 @@ public interface UserNamespaceOperations {
     /**
      * Reads {@code /proc/<pid>/gid_map}; see {@link #readUidMap(long)}.
      *
+     * @param pid the host pid of the process whose map to read
+     * @return the map, in the kernel's order
      * @throws UserNamespaceException with operation {@link Operation#READ_GID_MAP}
      */
     List<IdMapping> readGidMap(long pid);
@@ -53,6 +61,8 @@ public interface UserNamespaceOperations {
     /**
      * Reads {@code /proc/<pid>/setgroups}.
      *
+     * @param pid the host pid of the process to read
+     * @return what the file reads, {@link SetgroupsState#ALLOW} or {@link SetgroupsState#DENY}
      * @throws UserNamespaceException with operation {@link Operation#READ_SETGROUPS}
      */
     SetgroupsState readSetgroups(long pid);
@@ -61,6 +71,8 @@ public interface UserNamespaceOperations {
      * Validates the map, then writes it to {@code /proc/<pid>/uid_map} in one write. The kernel accepts one write per
      * namespace: a second one is {@code EPERM}.
      *
+     * @param pid the host pid of a process whose uid map is unwritten
+     * @param map the map to write
      * @throws InvalidMappingException for a caller mistake; nothing is written
      * @throws UserNamespaceException with operation {@link Operation#SET_UID_MAP} when the kernel refuses
      */
@@ -70,6 +82,8 @@ public interface UserNamespaceOperations {
      * Validates the map, then writes it to {@code /proc/<pid>/gid_map} in one write. An unprivileged writer must
      * {@linkplain #denySetgroups(long) deny setgroups} first.
      *
+     * @param pid the host pid of a process whose gid map is unwritten
+     * @param map the map to write
      * @throws InvalidMappingException for a caller mistake; nothing is written
      * @throws UserNamespaceException with operation {@link Operation#SET_GID_MAP} when the kernel refuses
      */
@@ -79,6 +93,7 @@ public interface UserNamespaceOperations {
      * Writes {@code deny} to {@code /proc/<pid>/setgroups}. Repeatable until the gid map is written; {@code EPERM}
      * after that (the kernel's rule).
      *
+     * @param pid the host pid of the process
      * @throws UserNamespaceException with operation {@link Operation#DENY_SETGROUPS} when the kernel refuses
      */
     void denySetgroups(long pid);
@@ -89,42 +104,78 @@ public interface UserNamespaceOperations {
      * done stay done (the kernel cannot undo them), and the exception's {@link UserNamespaceException#operation()}
      * names the step that failed.
      *
+     * @param pid the host pid of a parked process whose maps are unwritten
+     * @param setup the maps and policy
      * @throws InvalidMappingException when either map is invalid; nothing is written
      * @throws UserNamespaceException when the kernel refuses a step
      */
     void setupMaps(long pid, MapSetup setup);
 
-    /** {@link #readUidMap(long)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #readUidMap(long)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     * @return the map, in the kernel's order
+     */
     default List<IdMapping> readUidMap(ProcessHandle process) {
         return readUidMap(alivePid(process, Operation.READ_UID_MAP));
     }
 
-    /** {@link #readGidMap(long)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #readGidMap(long)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     * @return the map, in the kernel's order
+     */
     default List<IdMapping> readGidMap(ProcessHandle process) {
         return readGidMap(alivePid(process, Operation.READ_GID_MAP));
     }
 
-    /** {@link #readSetgroups(long)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #readSetgroups(long)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     * @return what the file reads, {@link SetgroupsState#ALLOW} or {@link SetgroupsState#DENY}
+     */
     default SetgroupsState readSetgroups(ProcessHandle process) {
         return readSetgroups(alivePid(process, Operation.READ_SETGROUPS));
     }
 
-    /** {@link #setUidMap(long, List)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #setUidMap(long, List)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     * @param map the map to write
+     */
     default void setUidMap(ProcessHandle process, List<IdMapping> map) {
         setUidMap(alivePid(process, Operation.SET_UID_MAP), map);
     }
 
-    /** {@link #setGidMap(long, List)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #setGidMap(long, List)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     * @param map the map to write
+     */
     default void setGidMap(ProcessHandle process, List<IdMapping> map) {
         setGidMap(alivePid(process, Operation.SET_GID_MAP), map);
     }
 
-    /** {@link #denySetgroups(long)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #denySetgroups(long)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     */
     default void denySetgroups(ProcessHandle process) {
         denySetgroups(alivePid(process, Operation.DENY_SETGROUPS));
     }
 
-    /** {@link #setupMaps(long, MapSetup)} for the process a handle names, refusing a handle whose process is gone. */
+    /**
+     * {@link #setupMaps(long, MapSetup)} for the process a handle names, refusing a handle whose process is gone.
+     *
+     * @param process the process
+     * @param setup the maps and policy
+     */
     default void setupMaps(ProcessHandle process, MapSetup setup) {
         boolean deny = setup == null || setup.setgroups() == SetgroupsPolicy.DENY;
         setupMaps(alivePid(process, deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP), setup);

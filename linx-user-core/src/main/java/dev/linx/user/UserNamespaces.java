@@ -22,6 +22,8 @@ public final class UserNamespaces {
      * The procfs-backed, thread-safe implementation of the verbs, with the {@link MappingStrategy#AUTO} strategy:
      * root and callers mapping only their own id write directly; an unprivileged caller mapping more goes through
      * {@code newuidmap}/{@code newgidmap} when they are installed.
+     *
+     * @return the operations
      */
     public static UserNamespaceOperations operations() {
         return ProcfsOperations.INSTANCE;
@@ -33,6 +35,9 @@ public final class UserNamespaces {
      * <pre>{@code
      * UserNamespaceOperations ops = UserNamespaces.operations(MappingStrategy.parse(config.get("strategy")));
      * }</pre>
+     *
+     * @param strategy how maps are written
+     * @return the operations
      */
     public static UserNamespaceOperations operations(MappingStrategy strategy) {
         return ProcfsOperations.of(strategy);

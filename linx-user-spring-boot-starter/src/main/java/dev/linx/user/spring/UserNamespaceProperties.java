@@ -89,58 +89,128 @@ public class UserNamespaceProperties {
 
     private final Isolation isolation = new Isolation();
 
+    /**
+     * Whether to auto-configure linx-user ({@code linx.user.enabled}).
+     *
+     * @return {@code false} when the starter is off
+     */
     public boolean isEnabled() {
         return this.enabled;
     }
 
+    /**
+     * Switches the starter on or off.
+     *
+     * @param enabled {@code false} to switch it off
+     */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
 
+    /**
+     * The uid map the launcher writes ({@code linx.user.uid-map}).
+     *
+     * @return the entries; empty for the layout's map
+     */
     public List<IdMapping> getUidMap() {
         return this.uidMap;
     }
 
+    /**
+     * Sets the uid map the launcher writes.
+     *
+     * @param uidMap the entries; empty for the layout's map
+     */
     public void setUidMap(List<IdMapping> uidMap) {
         this.uidMap = uidMap;
     }
 
+    /**
+     * The gid map the launcher writes ({@code linx.user.gid-map}).
+     *
+     * @return the entries; empty for the layout's map
+     */
     public List<IdMapping> getGidMap() {
         return this.gidMap;
     }
 
+    /**
+     * Sets the gid map the launcher writes.
+     *
+     * @param gidMap the entries; empty for the layout's map
+     */
     public void setGidMap(List<IdMapping> gidMap) {
         this.gidMap = gidMap;
     }
 
+    /**
+     * Whether the launcher denies setgroups first ({@code linx.user.setgroups}).
+     *
+     * @return the policy
+     */
     public SetgroupsPolicy getSetgroups() {
         return this.setgroups;
     }
 
+    /**
+     * Sets whether the launcher denies setgroups first.
+     *
+     * @param setgroups the policy
+     */
     public void setSetgroups(SetgroupsPolicy setgroups) {
         this.setgroups = setgroups;
     }
 
+    /**
+     * What an unset map means ({@code linx.user.layout}).
+     *
+     * @return the layout
+     */
     public Layout getLayout() {
         return this.layout;
     }
 
+    /**
+     * Sets what an unset map means.
+     *
+     * @param layout the layout
+     */
     public void setLayout(Layout layout) {
         this.layout = layout;
     }
 
+    /**
+     * How maps reach the kernel ({@code linx.user.strategy}).
+     *
+     * @return the strategy
+     */
     public MappingStrategy getStrategy() {
         return this.strategy;
     }
 
+    /**
+     * Sets how maps reach the kernel.
+     *
+     * @param strategy the strategy
+     */
     public void setStrategy(MappingStrategy strategy) {
         this.strategy = strategy;
     }
 
+    /**
+     * The namespaces the launcher creates ({@code linx.user.namespaces}).
+     *
+     * @return the namespaces; the user namespace is created whether listed or not
+     */
     public Set<Namespace> getNamespaces() {
         return this.namespaces;
     }
 
+    /**
+     * Sets the namespaces the launcher creates.
+     *
+     * @param namespaces the namespaces; the user namespace is created whether listed or not
+     */
     public void setNamespaces(Set<Namespace> namespaces) {
         this.namespaces = namespaces;
     }

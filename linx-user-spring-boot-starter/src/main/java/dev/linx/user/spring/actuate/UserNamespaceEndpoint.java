@@ -47,6 +47,8 @@ public final class UserNamespaceEndpoint {
     private final Supplier<HostReadiness> readiness;
 
     /**
+     * An endpoint that checks the host's readiness on each read.
+     *
      * @param operations reads the maps
      * @param defaults what the launcher writes, or null when there is no launcher
      */
@@ -55,6 +57,8 @@ public final class UserNamespaceEndpoint {
     }
 
     /**
+     * An endpoint that takes the host's readiness from a supplier.
+     *
      * @param operations reads the maps
      * @param defaults what the launcher writes, or null when there is no launcher
      * @param readiness the host readiness report, taken on each read
@@ -78,7 +82,12 @@ public final class UserNamespaceEndpoint {
         this.readiness = readiness;
     }
 
-    /** The whole report. */
+    /**
+     * The whole report.
+     *
+     * @return whether user namespaces are supported, this process's maps, the launcher's defaults and the host's
+     *         readiness
+     */
     @ReadOperation
     public UserNamespacesDescriptor userNamespaces() {
         boolean supported = this.operations.isSupported();
@@ -94,6 +103,8 @@ public final class UserNamespaceEndpoint {
      * One process, or {@code null} (404) when there is no such process: for every positive decimal number, however
      * large, that names none.
      *
+     * @param pid the process's pid, in decimal
+     * @return its maps and setgroups state
      * @throws InvalidEndpointRequestException (400) when {@code pid} is not a positive decimal number
      */
     @ReadOperation

@@ -74,12 +74,18 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
 
     private volatile @Nullable Result last;
 
-    /** @param launcher the launcher whose defaults the probe writes */
+    /**
+     * A contributor that reuses a check's result for 10 seconds.
+     *
+     * @param launcher the launcher whose defaults the probe writes
+     */
     public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher) {
         this(launcher, DEFAULT_PROBE_INTERVAL);
     }
 
     /**
+     * A contributor that reuses a check's result for a given time.
+     *
      * @param launcher the launcher whose defaults the probe writes
      * @param probeInterval how long a check's result is reused; zero checks at every call
      */
@@ -88,6 +94,8 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
     }
 
     /**
+     * A contributor that takes the host's readiness from a supplier and reuses a check's result for 10 seconds.
+     *
      * @param launcher the launcher whose defaults the probe writes
      * @param readiness the host readiness report, taken with each probe
      */

@@ -34,6 +34,8 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
     private final UserNamespaceOperationsMeter meter;
 
     /**
+     * Measures another implementation's calls.
+     *
      * @param delegate the operations to measure
      * @param registry where the meters go
      */
@@ -46,7 +48,11 @@ public final class MeteredUserNamespaceOperations implements UserNamespaceOperat
         this.meter = meter;
     }
 
-    /** The decorated operations. */
+    /**
+     * The decorated operations.
+     *
+     * @return the operations this one measures
+     */
     public UserNamespaceOperations delegate() {
         return this.delegate;
     }
