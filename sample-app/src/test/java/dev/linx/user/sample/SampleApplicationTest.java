@@ -151,6 +151,17 @@ class SampleApplicationTest {
             .isEqualTo("linx.user.operations");
     }
 
+    @Test
+    void exposesTheApplicationsSbomAsTheBuildWroteIt() {
+        assertThat(getJson("/actuator/sbom").get("ids")).extracting(JsonNode::asString).containsExactly("application");
+
+        JsonNode sbom = getJson("/actuator/sbom/application");
+
+        assertThat(sbom.get("bomFormat").asString()).isEqualTo("CycloneDX");
+        assertThat(sbom.get("components")).extracting(component -> component.get("name").asString())
+            .contains("linx-user-spring-boot-starter", "linx-user-core");
+    }
+
     private JsonNode getJson(String path) {
         return this.client.get().uri(path).exchange().expectStatus().isOk()
             .expectBody(JsonNode.class).returnResult().getResponseBody();
