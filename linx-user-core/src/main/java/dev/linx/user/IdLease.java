@@ -31,17 +31,29 @@ public final class IdLease implements AutoCloseable {
                 List.of(IdMapping.of(0, held.gids().start(), held.gids().count())));
     }
 
-    /** The host uids of the block. */
+    /**
+     * The host uids of the block.
+     *
+     * @return the uid block
+     */
     public IdRange uids() {
         return held.uids();
     }
 
-    /** The host gids of the block. */
+    /**
+     * The host gids of the block.
+     *
+     * @return the gid block
+     */
     public IdRange gids() {
         return held.gids();
     }
 
-    /** Inside {@code 0 .. size-1} to the block, for uids and for gids, setgroups denied. */
+    /**
+     * Inside {@code 0 .. size-1} to the block, for uids and for gids, setgroups denied.
+     *
+     * @return the setup for this block
+     */
     public MapSetup mapSetup() {
         return mapSetup;
     }

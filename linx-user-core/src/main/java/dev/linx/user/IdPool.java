@@ -37,7 +37,13 @@ public final class IdPool {
         this.ledger = ledger;
     }
 
-    /** Explicit host ranges, for a privileged JVM (one that may write maps to any host id). */
+    /**
+     * Explicit host ranges, for a privileged JVM (one that may write maps to any host id).
+     *
+     * @param uids the host uids to lease blocks from
+     * @param gids the host gids to lease blocks from
+     * @return the pool, with the default ledger
+     */
     public static IdPool of(IdRange uids, IdRange gids) {
         return new IdPool(uids, gids, Ledger.in(null));
     }
@@ -47,6 +53,7 @@ public final class IdPool {
      * {@code /etc/subuid} and {@code /etc/subgid}: what an unprivileged JVM may map through {@code newuidmap} and
      * {@code newgidmap}.
      *
+     * @return the pool, with the default ledger
      * @throws IllegalStateException when the user has no subordinate uid or gid range
      */
     public static IdPool subordinate() {
@@ -61,7 +68,12 @@ public final class IdPool {
         return of(ids.uids().getFirst(), ids.gids().getFirst());
     }
 
-    /** This pool with its ledger in {@code directory} (created 0700 if missing; it must be this user's alone). */
+    /**
+     * This pool with its ledger in {@code directory} (created 0700 if missing; it must be this user's alone).
+     *
+     * @param directory the ledger's directory
+     * @return a pool with the same ranges
+     */
     public IdPool withLedger(Path directory) {
         return new IdPool(uids, gids, Ledger.in(Objects.requireNonNull(directory, "directory")));
     }
@@ -70,6 +82,7 @@ public final class IdPool {
      * Takes a free block of {@code size} uids and gids.
      *
      * @param size a power of two from 1 to 65536, or a multiple of 65536
+     * @return the lease; close it to give the block back
      * @throws IllegalArgumentException for any other size, or one larger than the pool
      * @throws IdPoolExhaustedException when no block of that size is free; nothing is held then
      * @throws java.io.UncheckedIOException when the ledger directory cannot be used
@@ -87,6 +100,8 @@ public final class IdPool {
      * How many blocks of {@code size} the pool holds, and how many are taken now (by a live lease anywhere on the
      * host, or a live namespace).
      *
+     * @param size the block size
+     * @return the blocks and how many are taken
      * @throws IllegalArgumentException for a bad size, as {@link #lease(long)}
      */
     public Usage usage(long size) {
@@ -94,17 +109,29 @@ public final class IdPool {
         return new Usage(size, blocks, ledger.taken(uids, gids, size));
     }
 
-    /** The host uid range. */
+    /**
+     * The host uid range.
+     *
+     * @return the uid range
+     */
     public IdRange uids() {
         return uids;
     }
 
-    /** The host gid range. */
+    /**
+     * The host gid range.
+     *
+     * @return the gid range
+     */
     public IdRange gids() {
         return gids;
     }
 
-    /** The directory of the ledger this pool coordinates through. */
+    /**
+     * The directory of the ledger this pool coordinates through.
+     *
+     * @return the ledger's directory
+     */
     public Path ledger() {
         return ledger.directory();
     }
@@ -112,6 +139,8 @@ public final class IdPool {
     /**
      * Checks a block size: a power of two from 1 to 65536, or a multiple of 65536.
      *
+     * @param size the block size
+     * @return {@code size}
      * @throws IllegalArgumentException for any other size
      */
     public static long checkSize(long size) {
@@ -126,6 +155,8 @@ public final class IdPool {
     /**
      * How many blocks of {@code size} the pool holds.
      *
+     * @param size the block size
+     * @return the number of blocks, at least 1
      * @throws IllegalArgumentException for a bad size, or one larger than the pool
      */
     public long blocks(long size) {
@@ -147,7 +178,11 @@ public final class IdPool {
      */
     public record Usage(long size, long blocks, long leased) {
 
-        /** How many are free now. */
+        /**
+         * How many are free now.
+         *
+         * @return {@code blocks - leased}
+         */
         public long free() {
             return blocks - leased;
         }

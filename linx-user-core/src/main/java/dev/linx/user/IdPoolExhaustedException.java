@@ -18,7 +18,9 @@ public final class IdPoolExhaustedException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The block size that was asked for. */
     private final long size;
+    /** How many blocks of that size the pool holds. */
     private final long blocks;
 
     IdPoolExhaustedException(IdRange uids, IdRange gids, long size, long blocks, long inUse) {
@@ -28,12 +30,20 @@ public final class IdPoolExhaustedException extends IllegalStateException {
         this.blocks = blocks;
     }
 
-    /** The block size that was asked for. */
+    /**
+     * The block size that was asked for.
+     *
+     * @return the block size
+     */
     public long size() {
         return size;
     }
 
-    /** How many blocks of that size the pool holds. */
+    /**
+     * How many blocks of that size the pool holds.
+     *
+     * @return the number of blocks
+     */
     public long blocks() {
         return blocks;
     }

@@ -38,6 +38,8 @@ public record IdRange(long start, long count) {
      * Parses {@code "start:count"}, the form of {@code /etc/subuid} without the owner and of the starter's
      * {@code linx.user.isolation.uids}; surrounding blanks are ignored.
      *
+     * @param text {@code start:count}
+     * @return the validated range
      * @throws InvalidMappingException {@code BAD_ENTRY} for any other text or an invalid range
      */
     public static IdRange parse(String text) {
@@ -66,17 +68,31 @@ public record IdRange(long start, long count) {
         return true;
     }
 
-    /** The last host id of the range. */
+    /**
+     * The last host id of the range.
+     *
+     * @return {@code start + count - 1}
+     */
     public long last() {
         return start + count - 1;
     }
 
-    /** Whether the host id lies in the range. */
+    /**
+     * Whether the host id lies in the range.
+     *
+     * @param id a host id
+     * @return {@code true} when {@code start <= id <= last()}
+     */
     public boolean contains(long id) {
         return id >= start && id <= last();
     }
 
-    /** Whether the two ranges share at least one id. */
+    /**
+     * Whether the two ranges share at least one id.
+     *
+     * @param other another range
+     * @return {@code true} when some id lies in both
+     */
     public boolean overlaps(IdRange other) {
         return start <= other.last() && other.start <= last();
     }

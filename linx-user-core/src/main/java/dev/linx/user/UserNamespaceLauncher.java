@@ -87,6 +87,9 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      *         .isolated(IdPool.of(IdRange.parse("1000000:1048576"), IdRange.parse("1000000:1048576")), 65536)
      *         .build();
      * }</pre>
+     *
+     * @param operations writes the maps
+     * @return a new builder
      */
     public static Builder builder(UserNamespaceOperations operations) {
         return new Builder(Objects.requireNonNull(operations, "operations"));
@@ -268,7 +271,12 @@ public final class UserNamespaceLauncher implements AutoCloseable {
             this.operations = operations;
         }
 
-        /** Every workload gets these maps; excludes {@link #isolated}. */
+        /**
+         * Every workload gets these maps; excludes {@link #isolated}.
+         *
+         * @param defaults the maps every workload gets
+         * @return this builder
+         */
         public Builder defaults(MapSetup defaults) {
             this.defaults = Objects.requireNonNull(defaults, "defaults");
             return this;
@@ -278,6 +286,10 @@ public final class UserNamespaceLauncher implements AutoCloseable {
          * Every workload gets a fresh {@link IdLease} of {@code size} ids from {@code pool} and its
          * {@link IdLease#mapSetup()}; the lease goes back once no process is left in the workload's user namespace.
          * Excludes {@link #defaults}.
+         *
+         * @param pool where the blocks come from
+         * @param size the block size, as {@link IdPool#lease(long)} takes it
+         * @return this builder
          */
         public Builder isolated(IdPool pool, long size) {
             this.pool = Objects.requireNonNull(pool, "pool");
@@ -285,13 +297,23 @@ public final class UserNamespaceLauncher implements AutoCloseable {
             return this;
         }
 
-        /** The namespaces each child is started in ({@link Namespace#USER} is added when left out). */
+        /**
+         * The namespaces each child is started in ({@link Namespace#USER} is added when left out).
+         *
+         * @param namespaces the namespaces to create
+         * @return this builder
+         */
         public Builder namespaces(Set<Namespace> namespaces) {
             this.namespaces = Set.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
             return this;
         }
 
-        /** How many children to keep parked ahead, namespaces made and maps written; 0, the default, for none. */
+        /**
+         * How many children to keep parked ahead, namespaces made and maps written; 0, the default, for none.
+         *
+         * @param count how many children to keep parked, 0 or more
+         * @return this builder
+         */
         public Builder prepared(int count) {
             this.prepared = count;
             return this;
@@ -300,6 +322,7 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         /**
          * Validates and builds.
          *
+         * @return the launcher
          * @throws InvalidMappingException for bad defaults
          * @throws IllegalArgumentException for a bad block size, a size larger than the pool, a negative
          *         {@code prepared}, or both {@code defaults} and {@code isolated}
