@@ -140,6 +140,7 @@ public final class SubordinateIds {
      * @param content the bytes of {@code /etc/subuid} or {@code /etc/subgid}
      * @param user the login name, or {@code null} to match lines by uid only
      * @param uid the user's uid, matched against numeric owners
+     * @return the ranges in file order
      */
     public static List<IdRange> parse(byte[] content, String user, long uid) {
         List<IdRange> ranges = new ArrayList<>();

@@ -28,7 +28,9 @@ public final class UnmappedIdentityException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the effective uid has no mapping. */
     private final boolean uidUnmapped;
+    /** Whether the effective gid has no mapping. */
     private final boolean gidUnmapped;
 
     /**
@@ -48,12 +50,20 @@ public final class UnmappedIdentityException extends IOException {
         this.gidUnmapped = gidUnmapped;
     }
 
-    /** Whether this JVM's effective uid has no mapping in its user namespace. */
+    /**
+     * Whether this JVM's effective uid has no mapping in its user namespace.
+     *
+     * @return true when the uid is unmapped
+     */
     public boolean uidUnmapped() {
         return uidUnmapped;
     }
 
-    /** Whether this JVM's effective gid has no mapping in its user namespace. */
+    /**
+     * Whether this JVM's effective gid has no mapping in its user namespace.
+     *
+     * @return true when the gid is unmapped
+     */
     public boolean gidUnmapped() {
         return gidUnmapped;
     }
