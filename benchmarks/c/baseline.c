@@ -9,7 +9,14 @@
  *                       small slices so that both sides see the same load: "launcher N" (N timed cycles, replies
  *                       with the samples in microseconds on one line), "throughput MILLIS THREADS" (replies with the
  *                       number of cycles), "triple N" (N parked children, replies with the time of each one's
- *                       three writes), "quit"
+ *                       three writes), "paced KIND N PERIOD_US [NAMESPACES]" (N requests of KIND, one every
+ *                       PERIOD_US, each timed from its start to its reaped exit; KIND is "twin", this file's launcher
+ *                       cycle, "native" or "unshare-r", native.c's; NAMESPACES for "native" as in
+ *                       `baseline native`), "quit"
+ *   baseline native SECONDS [NAMESPACES]   native.c's per-request launcher: clone straight into a new user
+ *                       namespace (plus NAMESPACES, a comma-separated list of pid,mount,uts,ipc,net), the child
+ *                       writes its own maps and execs `true`
+ *   baseline unshare-r SECONDS             posix_spawn of `unshare -r true`
  *
  * "Parked child" means exactly what linx-user's launcher does: posix_spawn the same util-linux `unshare` running the
  * same /bin/sh script (HelperCommand.SCRIPT), wait for its readiness line, and pin /proc/<pid> after checking the
@@ -28,6 +35,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "native.h"
 
 extern char **environ;
 
@@ -194,6 +203,34 @@ static unsigned long run_throughput(double seconds, int threads) {
     return total;
 }
 
+/* "KIND N PERIOD_US [NAMESPACES]": N requests on a fixed schedule; replies with each one's time on one line. */
+static void paced(const char *args, unsigned long *seq) {
+    char kind[16], names[64] = "";
+    unsigned long n, period;
+    if (sscanf(args, "%15s %lu %lu %63s", kind, &n, &period, names) < 3) { printf("\n"); return; }
+    int flags = native_flags(names);
+    double next = native_now_us();
+    for (unsigned long i = 0; i < n; i++) {
+        paced_sleep_until(next);
+        next += period;
+        double t;
+        if (!strcmp(kind, "native")) {
+            t = native_once(flags);
+        } else if (!strcmp(kind, "unshare-r")) {
+            t = unshare_r_once(unshare_path);
+        } else {
+            struct parked p;
+            double t0 = now_us();
+            park(&p, (*seq)++);
+            triple(&p);
+            release_and_reap(&p);
+            t = now_us() - t0;
+        }
+        printf(i ? " %.1f" : "%.1f", t);
+    }
+    printf("\n");
+}
+
 static int serve(void) {
     char command[64];
     unsigned long seq = 0;
@@ -221,6 +258,8 @@ static int serve(void) {
                 printf(i ? " %.1f" : "%.1f", t1 - t0);
             }
             printf("\n");
+        } else if (!strncmp(command, "paced ", 6)) {
+            paced(command + 6, &seq);
         } else if (sscanf(command, "throughput %lu %d", &n, &threads) == 2) {
             printf("%lu\n", run_throughput(n / 1000.0, threads));
         } else {
@@ -232,13 +271,14 @@ static int serve(void) {
 }
 
 int main(int argc, char **argv) {
+    native_init();
     if (argc == 2 && !strcmp(argv[1], "serve")) {
         if (access(unshare_path, X_OK)) unshare_path = "/bin/unshare";
         snprintf(uid_map, sizeof uid_map, "0 %u 1\n", (unsigned) geteuid());
         snprintf(gid_map, sizeof gid_map, "0 %u 1\n", (unsigned) getegid());
         return serve();
     }
-    if (argc < 3) { fprintf(stderr, "usage: baseline triple|readmap|launcher|throughput SECONDS [THREADS]\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: baseline triple|readmap|launcher|throughput|native|unshare-r SECONDS [THREADS|NAMESPACES]\n"); return 2; }
     if (access(unshare_path, X_OK)) unshare_path = "/bin/unshare";
     snprintf(uid_map, sizeof uid_map, "0 %u 1\n", (unsigned) geteuid());
     snprintf(gid_map, sizeof gid_map, "0 %u 1\n", (unsigned) getegid());
@@ -282,6 +322,15 @@ int main(int argc, char **argv) {
             if (t0 > warm) samples[n++] = t1 - t0;
         }
         report("launcher", samples, n);
+    } else if (!strcmp(argv[1], "native") || !strcmp(argv[1], "unshare-r")) {
+        int flags = native_flags(argc > 3 ? argv[3] : "");
+        int native = !strcmp(argv[1], "native");
+        while (now_us() < end && n < cap) {
+            double t0 = now_us();
+            double t = native ? native_once(flags) : unshare_r_once(unshare_path);
+            if (t0 > warm) samples[n++] = t;
+        }
+        report(argv[1], samples, n);
     } else if (!strcmp(argv[1], "throughput")) {
         int threads = argc > 3 ? atoi(argv[3]) : 2;
         pthread_t t[64];
