@@ -27,6 +27,10 @@ import java.util.List;
  * end of a child killed by {@code SIGKILL}: it exits with status 1 and prints {@code sigprocmask unblock failed} on the
  * workload's stderr. A shell exits with 128 + the signal, the status the JDK reports for a killed process; and its
  * {@code --kill-child} would not have ended a released workload anyway (see {@link Termination}).
+ *
+ * <p>A prepared child ({@link ParkSpec#argvAtRelease()}) is parked before its workload is known: its shell runs
+ * {@link #PREPARED_SCRIPT}, which at step 2 reads the workload's argv from stdin ({@link ArgvHandover}) instead of one
+ * line, and appends it to its positional parameters (empty, or the {@code setpriv} prefix) before the {@code exec}.
  */
 final class HelperCommand {
 
@@ -44,12 +48,38 @@ final class HelperCommand {
      * signal ("Killed") on its stderr, which is not the workload's to read. No descriptor beyond the three is left to
      * the subshell.
      */
-    static final String PID_NAMESPACE_SCRIPT = "exec 3>&2 2>/dev/null; (" + SCRIPT + ") 2>&3 3>&-; exit $?";
+    static final String PID_NAMESPACE_SCRIPT = inPidNamespace(SCRIPT);
+
+    /**
+     * {@link #SCRIPT} with the workload's argv read from stdin at release ({@link ArgvHandover}'s lines) and appended
+     * to {@code "$@"}. End of input, or a line it does not know, aborts without running anything. Its variables are
+     * the shell's own, never exported: the workload's environment is the one the shell was started with.
+     */
+    static final String PREPARED_SCRIPT = "read -r linx_pid linx_rest < /proc/self/stat"
+            + " && printf '" + READY + "%s\\n' \"$linx_pid\" || exit 125\n"
+            + "linx_n=\n"
+            + "while IFS= read -r linx_l; do\n"
+            + "case $linx_l in\n"
+            + "+*) [ -z \"$linx_n\" ] || set -- \"$@\" \"$linx_a\"; linx_a=${linx_l#?}; linx_n=1 ;;\n"
+            + ".*) linx_a=\"$linx_a\n${linx_l#?}\" ;;\n"
+            + "!) [ -z \"$linx_n\" ] || set -- \"$@\" \"$linx_a\"; exec \"$@\" ;;\n"
+            + "*) exit 125 ;;\n"
+            + "esac\n"
+            + "done\n"
+            + "exit 125";
 
     /** Index of the marker in the parked shell's argv: {@code /bin/sh -c SCRIPT MARKER workload...}. */
     static final int MARKER_INDEX = 3;
 
     private HelperCommand() {
+    }
+
+    /**
+     * {@code script} run as pid 1 of a PID namespace: in a subshell of the shell {@code unshare} starts, whose status
+     * the shell exits with (see {@link #PID_NAMESPACE_SCRIPT}).
+     */
+    static String inPidNamespace(String script) {
+        return "exec 3>&2 2>/dev/null; (" + script + ") 2>&3 3>&-; exit $?";
     }
 
     static List<String> build(ParkSpec spec, String marker) {
@@ -72,7 +102,8 @@ final class HelperCommand {
         command.add("--");
         command.add("/bin/sh");
         command.add("-c");
-        command.add(spec.namespaces().contains(Namespace.PID) ? PID_NAMESPACE_SCRIPT : SCRIPT);
+        String script = spec.argvAtRelease() ? PREPARED_SCRIPT : SCRIPT;
+        command.add(spec.namespaces().contains(Namespace.PID) ? inPidNamespace(script) : script);
         command.add(marker);
         if (spec.rootInside() != null) {
             // Runs after the checkpoint, when the maps exist: the ids it takes must be mapped by then.

@@ -18,17 +18,38 @@ import java.util.Set;
  * @param directory the working directory, or {@code null} for the JVM's
  * @param environment variables added to (or replacing those of) the JVM's environment
  * @param readinessTimeout how long to wait for the child to reach the checkpoint
+ * @param argvAtRelease whether the argv comes at release ({@link ParkedChild#proceed(List)}) rather than now: a
+ *        prepared child, parked before its workload is known; {@code argv} is then empty
  */
 public record ParkSpec(List<String> argv, Set<Namespace> namespaces, HostIds hostIds, RootInside rootInside,
-        Path directory, Map<String, String> environment, Duration readinessTimeout) {
+        Path directory, Map<String, String> environment, Duration readinessTimeout, boolean argvAtRelease) {
 
     /** Copies and completes the spec. */
     public ParkSpec {
         argv = List.copyOf(argv);
+        if (argvAtRelease != argv.isEmpty()) {
+            throw new IllegalArgumentException(argvAtRelease ? "a prepared child gets its argv at release"
+                    : "argv is empty: name the workload to run");
+        }
         EnumSet<Namespace> all = EnumSet.of(Namespace.USER);
         all.addAll(namespaces);
         namespaces = Set.copyOf(all);
         environment = Map.copyOf(environment);
+    }
+
+    /** A child whose argv is known when it is parked. */
+    public ParkSpec(List<String> argv, Set<Namespace> namespaces, HostIds hostIds, RootInside rootInside,
+            Path directory, Map<String, String> environment, Duration readinessTimeout) {
+        this(argv, namespaces, hostIds, rootInside, directory, environment, readinessTimeout, false);
+    }
+
+    /**
+     * A prepared child: parked in {@code namespaces} with the JVM's environment and working directory, its argv handed
+     * over at release.
+     */
+    public static ParkSpec prepared(Set<Namespace> namespaces, HostIds hostIds, RootInside rootInside,
+            Duration readinessTimeout) {
+        return new ParkSpec(List.of(), namespaces, hostIds, rootInside, null, Map.of(), readinessTimeout, true);
     }
 
     /**

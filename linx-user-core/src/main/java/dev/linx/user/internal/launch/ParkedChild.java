@@ -12,8 +12,11 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,18 +36,21 @@ public final class ParkedChild {
     private static final int MAX_HELPER_MESSAGE = 4096;
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(5);
     private static final long INTERRUPT_CHECK_MILLIS = 100;
+    private static final byte[] RELEASE_LINE = {'\n'};
 
     private enum State { PARKED, PROCEEDED, CLOSED }
 
     private final Process process;
     private final long hostPid;
     private final PinnedDir pin;
+    private final boolean argvAtRelease;
     private State state = State.PARKED;
 
-    private ParkedChild(Process process, long hostPid, PinnedDir pin) {
+    private ParkedChild(Process process, long hostPid, PinnedDir pin, boolean argvAtRelease) {
         this.process = process;
         this.hostPid = hostPid;
         this.pin = pin;
+        this.argvAtRelease = argvAtRelease;
     }
 
     /**
@@ -57,8 +63,9 @@ public final class ParkedChild {
         String marker = "linx-parked-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
         List<String> command = HelperCommand.build(spec, marker);
-        String path = spec.environment().containsKey("PATH") ? spec.environment().get("PATH") : System.getenv("PATH");
-        Executables.requireWorkload(spec.argv().getFirst(), path, spec.directory());
+        if (!spec.argvAtRelease()) {
+            requireWorkload(spec.argv(), spec.environment(), spec.directory());
+        }
         SpawnedProcess process;
         try {
             process = SpawnedProcess.start(command, spec.environment(), spec.directory());
@@ -69,7 +76,7 @@ public final class ParkedChild {
         try {
             long pid = awaitReady(process, spec.readinessTimeout());
             pin = pinAndVerify(pid, marker, process);
-            return new ParkedChild(process, pid, pin);
+            return new ParkedChild(process, pid, pin, spec.argvAtRelease());
         } catch (RuntimeException | Error e) {
             destroyAndReap(process, pin);
             throw e;
@@ -87,7 +94,28 @@ public final class ParkedChild {
      *
      * @throws IllegalStateException when the child already proceeded or was closed
      */
-    public synchronized Process proceed() {
+    public Process proceed() {
+        if (argvAtRelease) {
+            throw new IllegalStateException("a prepared child is released with its argv");
+        }
+        return release(RELEASE_LINE);
+    }
+
+    /**
+     * Releases a child parked with {@link ParkSpec#argvAtRelease()}: hands it {@code argv} ({@link ArgvHandover}),
+     * which it {@code exec}s, looked up on the PATH, with the stdin, stdout and stderr of the returned process.
+     *
+     * @throws IllegalStateException when the child already proceeded or was closed, or got its argv when parked
+     * @throws UncheckedIOException when the child died while parked (it is then reaped)
+     */
+    public Process proceed(List<String> argv) {
+        if (!argvAtRelease) {
+            throw new IllegalStateException("this child got its argv when it was parked");
+        }
+        return release(ArgvHandover.encode(argv));
+    }
+
+    private synchronized Process release(byte[] message) {
         if (state != State.PARKED) {
             throw new IllegalStateException("the child has already " + (state == State.PROCEEDED ? "proceeded" : "been closed"));
         }
@@ -95,7 +123,7 @@ public final class ParkedChild {
         pin.close();
         try {
             OutputStream stdin = process.getOutputStream();
-            stdin.write('\n');
+            stdin.write(message);
             stdin.flush();
         } catch (IOException e) {
             state = State.CLOSED;
@@ -104,6 +132,40 @@ public final class ParkedChild {
         }
         state = State.PROCEEDED;
         return process;
+    }
+
+    /**
+     * Whether the child still waits at the checkpoint: neither released nor closed, and alive (not exited, not a
+     * zombie) as far as the kernel says now. A child killed this very moment may still look alive.
+     */
+    public synchronized boolean isParked() {
+        return state == State.PARKED && process.isAlive() && pin.isRunning();
+    }
+
+    /** Completes when the helper process has exited and been reaped, whether parked, released or closed. */
+    public CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /**
+     * Checks, before anything irreversible, that a prepared child could {@code exec} {@code argv}: its program is found
+     * on the PATH the child will search, and no argument is too long for {@code execve(2)}; as a cold start would
+     * find when it parks.
+     *
+     * @throws UncheckedIOException naming what is wrong
+     */
+    public static void checkWorkload(List<String> argv) {
+        if (!ArgvHandover.fitsExec(argv)) {
+            String message = "an argument is longer than execve(2) takes (" + ArgvHandover.MAX_ARG_BYTES
+                    + " bytes with its terminating NUL)";
+            throw new UncheckedIOException(message, new IOException(message));
+        }
+        requireWorkload(argv, Map.of(), null);
+    }
+
+    private static void requireWorkload(List<String> argv, Map<String, String> environment, Path directory) {
+        String path = environment.containsKey("PATH") ? environment.get("PATH") : System.getenv("PATH");
+        Executables.requireWorkload(argv.getFirst(), path, directory);
     }
 
     /** Kills and reaps the child if it never proceeded; leaves a released workload alone. Idempotent. */

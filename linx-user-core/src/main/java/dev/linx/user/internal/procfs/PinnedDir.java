@@ -87,6 +87,37 @@ public final class PinnedDir implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the pinned process has not exited: its {@code stat} reads through the descriptor, and its state is
+     * neither zombie nor dead. {@code false} once the pin is released.
+     */
+    public boolean isRunning() {
+        int dirfd = acquire();
+        if (dirfd < 0) {
+            return false;
+        }
+        try (Syscalls sys = Syscalls.open()) {
+            int stat = sys.openat(dirfd, "stat", LibC.O_RDONLY | LibC.O_CLOEXEC);
+            byte[] text;
+            try {
+                text = sys.readAll(stat, 1024);
+            } finally {
+                sys.close(stat);
+            }
+            // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+            for (int i = text.length - 1; i >= 0; i--) {
+                if (text[i] == ')') {
+                    return i + 2 < text.length && text[i + 2] != 'Z' && text[i + 2] != 'X';
+                }
+            }
+            return false;
+        } catch (ErrnoException e) {
+            return false;
+        } finally {
+            release();
+        }
+    }
+
     /** Unregisters the pid and closes the descriptor, waiting for a verb in progress to finish. */
     @Override
     public void close() {
