@@ -114,6 +114,21 @@ public final class ParkedProcess implements AutoCloseable {
         cleanable.clean();
     }
 
+    /** A copy of {@code argv}, checked as every start checks it: not empty, no null, no NUL. */
+    static List<String> checkArgv(List<String> argv) {
+        Objects.requireNonNull(argv, "argv");
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("argv is empty: name the workload to run");
+        }
+        for (String arg : argv) {
+            Objects.requireNonNull(arg, "argv element");
+            if (arg.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("argv element contains a NUL character");
+            }
+        }
+        return List.copyOf(argv);
+    }
+
     @Override
     public String toString() {
         return "ParkedProcess[hostPid=" + hostPid() + "]";
@@ -141,17 +156,7 @@ public final class ParkedProcess implements AutoCloseable {
         private Duration readinessTimeout = Duration.ofSeconds(30);
 
         private Builder(List<String> argv) {
-            Objects.requireNonNull(argv, "argv");
-            if (argv.isEmpty()) {
-                throw new IllegalArgumentException("argv is empty: name the workload to run");
-            }
-            for (String arg : argv) {
-                Objects.requireNonNull(arg, "argv element");
-                if (arg.indexOf('\0') >= 0) {
-                    throw new IllegalArgumentException("argv element contains a NUL character");
-                }
-            }
-            this.argv = List.copyOf(argv);
+            this.argv = checkArgv(argv);
         }
 
         /**

@@ -2,6 +2,7 @@ package dev.linx.user;
 
 import dev.linx.user.internal.ids.NamespaceRelease;
 import dev.linx.user.internal.launch.RootPlan;
+import dev.linx.user.internal.prepared.PreparedChildren;
 import dev.linx.user.internal.sys.Credentials;
 import java.util.EnumSet;
 import java.util.List;
@@ -43,6 +44,9 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     private final Set<Namespace> namespaces;
     private final Credentials self;
     private final RootPlan defaultsPlan;
+    /** {@code null} without prepared children. */
+    private final PreparedStarts prepared;
+    private final Listener listener;
 
     /**
      * A launcher that creates a user namespace only.
@@ -64,11 +68,11 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * @throws InvalidMappingException when the defaults are invalid
      */
     public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Set<Namespace> namespaces) {
-        this(operations, Objects.requireNonNull(defaults, "defaults"), null, namespaces);
+        this(operations, Objects.requireNonNull(defaults, "defaults"), null, namespaces, 0, null);
     }
 
     private UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Isolation isolation,
-            Set<Namespace> namespaces) {
+            Set<Namespace> namespaces, int preparedCount, Listener listener) {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.defaults = defaults == null ? null : defaults.validate();
         this.isolation = isolation;
@@ -77,6 +81,10 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         this.namespaces = Set.copyOf(all);
         this.self = Credentials.current();
         this.defaultsPlan = defaults == null ? null : RootPlan.of(this.defaults, self);
+        this.listener = listener;
+        // Last: the pool's thread starts parking children at once, with every field above set.
+        this.prepared = preparedCount == 0 ? null : new PreparedStarts(preparedCount, this.operations, this.defaults,
+                defaultsPlan, isolation, this.namespaces, self);
     }
 
     /**
@@ -130,6 +138,16 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     }
 
     private Process launch(List<String> argv, LongConsumer atCheckpoint) {
+        if (prepared != null) {
+            List<String> checked = ParkedProcess.checkArgv(argv);
+            PreparedChildren.Prepared child = prepared.take(checked);
+            if (listener != null) {
+                listener.prepared(child != null ? PreparedResult.HIT : PreparedResult.MISS);
+            }
+            if (child != null) {
+                return prepared.start(child, checked, atCheckpoint);
+            }
+        }
         if (isolation == null) {
             return launch(argv, defaults, defaultsPlan, atCheckpoint);
         }
@@ -209,19 +227,67 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         return namespaces;
     }
 
+    /** How many children this launcher keeps prepared and how many wait now; empty without prepared children. */
+    public Optional<PreparedStatus> prepared() {
+        return prepared == null ? Optional.empty() : Optional.of(prepared.status());
+    }
+
     /**
-     * Releases what the launcher holds ahead of any start. Workloads already started run on, and an isolated
-     * workload's lease still goes back once its namespace is empty. Idempotent.
+     * Kills and reaps the prepared children and gives their leases back. Workloads already started run on, and an
+     * isolated workload's lease still goes back once its namespace is empty. Starts after {@code close()} park their
+     * own child, as without prepared children. Idempotent.
      */
     @Override
     public void close() {
-        // Nothing is held ahead of a start without prepared children.
+        if (prepared != null) {
+            prepared.close();
+        }
     }
 
     @Override
     public String toString() {
         return "UserNamespaceLauncher[" + (isolation == null ? "defaults=" + defaults : "isolated=" + isolation)
                 + ", namespaces=" + namespaces + "]";
+    }
+
+    /**
+     * What a launcher tells about its starts, for meters (the starter counts them). Called on the starting thread:
+     * keep it quick; what it throws reaches the caller of {@code start}.
+     *
+     * <pre>{@code
+     * LongAdder hits = new LongAdder();
+     * UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(operations)
+     *         .prepared(2)
+     *         .listener(result -> { if (result == PreparedResult.HIT) hits.increment(); })
+     *         .build();
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** A start of a launcher with prepared children took one ({@code HIT}) or parked its own ({@code MISS}). */
+        void prepared(PreparedResult result);
+    }
+
+    /** Whether a start found a prepared child waiting. */
+    public enum PreparedResult {
+        /** A prepared child was waiting: the start cost one {@code exec}. */
+        HIT,
+        /** None was: the start parked its own child, as without prepared children. */
+        MISS
+    }
+
+    /**
+     * The prepared children of a launcher.
+     *
+     * <pre>{@code
+     * launcher.prepared().map(PreparedStatus::ready).orElse(0);   // 3 of 4, say
+     * }</pre>
+     *
+     * @param target how many the launcher keeps ready
+     * @param ready how many wait now
+     */
+    public record PreparedStatus(int target, int ready) {
     }
 
     /**
@@ -266,6 +332,7 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         private long size;
         private Set<Namespace> namespaces = Set.of(Namespace.USER);
         private int prepared;
+        private Listener listener;
 
         private Builder(UserNamespaceOperations operations) {
             this.operations = operations;
@@ -309,13 +376,22 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         }
 
         /**
-         * How many children to keep parked ahead, namespaces made and maps written; 0, the default, for none.
+         * How many children to keep parked ahead, namespaces made and maps written (and, isolated, leases held); 0,
+         * the default, for none. They start being parked when {@link #build()} returns, on a thread of their own
+         * ({@code linx-user-prepared}); a start takes one or, when none waits, parks its own. Each serves exactly one
+         * workload, which sees what a cold start gives it. {@link UserNamespaceLauncher#close()} kills them.
          *
          * @param count how many children to keep parked, 0 or more
          * @return this builder
          */
         public Builder prepared(int count) {
             this.prepared = count;
+            return this;
+        }
+
+        /** Told about starts (prepared hit or miss); none by default. */
+        public Builder listener(Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -335,16 +411,13 @@ public final class UserNamespaceLauncher implements AutoCloseable {
             if (prepared < 0) {
                 throw new IllegalArgumentException("prepared must be 0 or more, got " + prepared);
             }
-            if (prepared > 0) {
-                throw new UnsupportedOperationException("prepared children are not available yet");
-            }
             if (pool != null) {
                 Isolation isolation = new Isolation(pool, size);
                 pool.blocks(size);   // refuses a block larger than the pool now, not at the first start
-                return new UserNamespaceLauncher(operations, null, isolation, namespaces);
+                return new UserNamespaceLauncher(operations, null, isolation, namespaces, prepared, listener);
             }
             return new UserNamespaceLauncher(operations, defaults == null ? MapSetup.rootless() : defaults, null,
-                    namespaces);
+                    namespaces, prepared, listener);
         }
     }
 }
