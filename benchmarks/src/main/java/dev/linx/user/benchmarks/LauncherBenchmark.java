@@ -17,12 +17,10 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * The whole launcher cycle: park {@code true} in a new user namespace, write the rootless maps, proceed, wait for the
  * exit. C twins: {@code baseline launcher} and {@code baseline throughput}. A failed cycle throws, which ends the run:
- * a figure is only reported when every cycle succeeded. A cycle takes ~3 ms, so the fork compiles at
- * {@link Steady lower thresholds}, as {@link ProcfsBenchmark#setupMaps} does.
+ * a figure is only reported when every cycle succeeded. At the JVM's default flags, as users run it.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", Steady.TIER4_INVOCATIONS,
-    Steady.TIER4_MIN_INVOCATIONS, Steady.TIER4_COMPILE})
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class LauncherBenchmark {
 
     private static final List<String> TRUE = List.of("true");
