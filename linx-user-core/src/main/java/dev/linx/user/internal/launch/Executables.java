@@ -19,6 +19,18 @@ final class Executables {
     private static final ConcurrentHashMap<String, String> HELPERS = new ConcurrentHashMap<>();
 
     /**
+     * Where a workload's program was last found, by program, PATH and working directory. A hit is checked again
+     * (still an executable file there) rather than trusted, so a program removed since is still refused; it saves
+     * the walk along the PATH, one or two {@code stat}s per directory before the one that holds it, on every start.
+     * Bounded: a JVM that starts many different programs keeps the most recent ones only.
+     */
+    private static final int FOUND_LIMIT = 256;
+    private static final ConcurrentHashMap<Lookup, Path> FOUND = new ConcurrentHashMap<>();
+
+    private record Lookup(String program, String path, Path directory) {
+    }
+
+    /**
      * A util-linux helper ({@link HelperPrograms#UNSHARE}, {@link HelperPrograms#SETPRIV}), found where the readiness
      * report looks, or a clear error naming the package.
      */
@@ -41,9 +53,20 @@ final class Executables {
      * @param directory the child's working directory, or {@code null} for the JVM's
      */
     static void requireWorkload(String program, String path, Path directory) {
-        if (find(program, path == null ? "" : path, directory == null ? Path.of("") : directory).isEmpty()) {
+        Lookup lookup = new Lookup(program, path == null ? "" : path, directory == null ? Path.of("") : directory);
+        Path known = FOUND.get(lookup);
+        if (known != null && isExecutableFile(known)) {
+            return;
+        }
+        Optional<Path> found = find(program, lookup.path(), lookup.directory());
+        if (found.isEmpty()) {
+            FOUND.remove(lookup);
             throw notFound("no executable '" + program + "'" + (program.contains("/") ? "" : " on PATH " + path));
         }
+        if (FOUND.size() >= FOUND_LIMIT) {
+            FOUND.clear();
+        }
+        FOUND.put(lookup, found.get());
     }
 
     private static UncheckedIOException notFound(String message) {
