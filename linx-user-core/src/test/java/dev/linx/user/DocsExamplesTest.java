@@ -262,6 +262,20 @@ class DocsExamplesTest {
     // docs/core.md
 
     @Test
+    void corePreparedChildren() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(UserNamespaces.operations())
+                .prepared(2)                                   // two children wait, namespaces made and maps written
+                .build()) {
+            Process id = launcher.start(List.of("id", "-u"));  // takes one of them: a single exec
+            String out = new String(id.getInputStream().readAllBytes());   // "0\n"
+            seen.add(out);
+            id.waitFor();
+        }   // close() kills and reaps the children still waiting
+        assertThat(seen).containsExactly("0\n");
+    }
+
+    @Test
     void coreTheFlow() throws Exception {
         UserNamespaceOperations ops = UserNamespaces.operations();
         try (ParkedProcess child = ParkedProcess.start(List.of("/bin/sh", "-c", "id; whoami"), Set.of(Namespace.USER))) {
