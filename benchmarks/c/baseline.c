@@ -11,7 +11,7 @@
  *                       number of cycles), "triple N" (N parked children, replies with the time of each one's
  *                       three writes), "paced KIND N PERIOD_US [NAMESPACES]" (N requests of KIND, one every
  *                       PERIOD_US, each timed from its start to its reaped exit; KIND is "twin", this file's launcher
- *                       cycle, "native" or "unshare-r", native.c's; NAMESPACES for "native" as in
+ *                       cycle, "native", "unshare-r" or "prepared", native.c's; NAMESPACES for "native" as in
  *                       `baseline native`), "quit"
  *   baseline native SECONDS [NAMESPACES]   native.c's per-request launcher: clone straight into a new user
  *                       namespace (plus NAMESPACES, a comma-separated list of pid,mount,uts,ipc,net), the child
@@ -209,12 +209,18 @@ static void paced(const char *args, unsigned long *seq) {
     unsigned long n, period;
     if (sscanf(args, "%15s %lu %lu %63s", kind, &n, &period, names) < 3) { printf("\n"); return; }
     int flags = native_flags(names);
+    struct prepared ahead;
+    if (!strcmp(kind, "prepared")) prepared_park(&ahead, unshare_path);
     double next = native_now_us();
     for (unsigned long i = 0; i < n; i++) {
         paced_sleep_until(next);
         next += period;
         double t;
-        if (!strcmp(kind, "native")) {
+        if (!strcmp(kind, "prepared")) {
+            t = prepared_once(&ahead);
+            /* Replaced once the workload has exited, as the library's pool does. */
+            prepared_park(&ahead, unshare_path);
+        } else if (!strcmp(kind, "native")) {
             t = native_once(flags);
         } else if (!strcmp(kind, "unshare-r")) {
             t = unshare_r_once(unshare_path);
@@ -227,6 +233,13 @@ static void paced(const char *args, unsigned long *seq) {
             t = now_us() - t0;
         }
         printf(i ? " %.1f" : "%.1f", t);
+    }
+    if (!strcmp(kind, "prepared")) {
+        /* The last one parked is never used: end of input makes it exit without running anything. */
+        close(ahead.in);
+        int status;
+        waitpid(ahead.pid, &status, 0);
+        close(ahead.out); close(ahead.err);
     }
     printf("\n");
 }

@@ -11,6 +11,18 @@ double native_once(int extra_flags);
 /* One request through posix_spawn of `unshare -r true`: start -> reaped exit, in us. */
 double unshare_r_once(const char *unshare_path);
 
+/* A child parked ahead the library's prepared way (unshare -r + PREPARED_SCRIPT), and its pipes. */
+struct prepared {
+    int pid;
+    int in, out, err;
+};
+
+/* Parks one, outside any timing: returns once it reported readiness. */
+void prepared_park(struct prepared *p, const char *unshare_path);
+
+/* Releases it into `true` and waits for the exit: write -> reaped exit, in us. */
+double prepared_once(struct prepared *p);
+
 /* CLONE_NEW* flags for a comma-separated list of "pid", "mount", "uts", "ipc", "net" (others: none). */
 int native_flags(const char *names);
 

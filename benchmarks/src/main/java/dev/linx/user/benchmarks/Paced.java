@@ -28,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code prepared}: a launcher with {@code prepared(2)}, rootless maps, user namespace only, against C's
  *       {@code native}: {@code clone(CLONE_NEWUSER|CLONE_VM|CLONE_VFORK)}, the child writes its own maps, one exec;</li>
  *   <li>{@code prepared-all}: the same with PID, MOUNT, UTS, IPC and NET, against {@code native} creating them too;</li>
+ *   <li>{@code prepared-c}: the same prepared launcher against C doing the library's prepared flow itself
+ *       ({@code unshare -r} + the prepared script, parked ahead, released with the argv message): what the Java
+ *       around the flow costs, apart from what the flow costs;</li>
  *   <li>{@code cold}: a launcher without prepared children against C's twin of the same unshare + sh flow;</li>
  *   <li>{@code processbuilder}: {@code new ProcessBuilder("unshare", "-r", "true")}, what a Java user writes without
  *       the library, against C's {@code posix_spawn} of the same command.</li>
@@ -45,6 +48,9 @@ public final class Paced {
     private static final int SLICE = 20;
     private static final List<String> TRUE = List.of("true");
     private static final String ALL = "pid,mount,uts,ipc,net";
+
+    /** Whether the last start of a prepared launcher was a hit (starts run on the main thread only). */
+    private static final boolean[] LAST_HIT = new boolean[1];
 
     private final PrintWriter toC;
     private final BufferedReader fromC;
@@ -68,6 +74,7 @@ public final class Paced {
         LongAdder misses = new LongAdder();
         UserNamespaceLauncher.Listener count = result -> {
             (result == UserNamespaceLauncher.PreparedResult.HIT ? hits : misses).increment();
+            LAST_HIT[0] = result == UserNamespaceLauncher.PreparedResult.HIT;
         };
         Set<Namespace> all = EnumSet.of(Namespace.PID, Namespace.MOUNT, Namespace.UTS, Namespace.IPC, Namespace.NET);
         try (UserNamespaceLauncher prepared = UserNamespaceLauncher.builder(UserNamespaces.operations())
@@ -89,6 +96,7 @@ public final class Paced {
             misses.reset();
             harness.pair("prepared", viaPrepared, "native 0", slices);
             harness.pair("prepared-all", viaPreparedAll, "native 0 " + ALL, slices);
+            harness.pair("prepared-c", viaPrepared, "prepared", slices);
             System.out.printf("name=prepared-hits hits=%d misses=%d%n", hits.sum(), misses.sum());
             harness.pair("cold", viaCold, "twin", slices);
             harness.pair("processbuilder", viaProcessBuilder, "unshare-r", slices);
@@ -102,25 +110,29 @@ public final class Paced {
     private void pair(String name, Start java, String cCommand, int slices) throws Exception {
         List<Double> j = new ArrayList<>();
         List<Double> k = new ArrayList<>();
+        List<Double> hit = new ArrayList<>();
         String[] words = cCommand.split(" ", 3);
         String ask = "paced " + words[0] + " " + SLICE + " " + PERIOD_MILLIS * 1000
                 + (words.length > 2 ? " " + words[2] : "");
         for (int slice = 0; slice < slices; slice++) {
             if (slice % 2 == 0) {
-                javaSlice(java, j);
+                javaSlice(java, j, hit);
                 cSlice(ask, k);
             } else {
                 cSlice(ask, k);
-                javaSlice(java, j);
+                javaSlice(java, j, hit);
             }
         }
         double[] js = sorted(j);
         double[] ks = sorted(k);
-        System.out.printf("name=%s n=%d java_p50_us=%.1f c_p50_us=%.1f java_p99_us=%.1f c_p99_us=%.1f%n", name,
-                js.length, percentile(js, 0.50), percentile(ks, 0.50), percentile(js, 0.99), percentile(ks, 0.99));
+        double[] hs = sorted(hit);
+        System.out.printf("name=%s n=%d java_p50_us=%.1f c_p50_us=%.1f java_p99_us=%.1f c_p99_us=%.1f"
+                        + " hits=%d java_hit_p50_us=%.1f%n", name, js.length, percentile(js, 0.50),
+                percentile(ks, 0.50), percentile(js, 0.99), percentile(ks, 0.99), hs.length,
+                hs.length == 0 ? 0.0 : percentile(hs, 0.50));
     }
 
-    private static void javaSlice(Start start, List<Double> samples) throws Exception {
+    private static void javaSlice(Start start, List<Double> samples, List<Double> hits) throws Exception {
         long next = System.nanoTime();
         for (int i = 0; i < SLICE; i++) {
             long wait = next - System.nanoTime();
@@ -128,9 +140,14 @@ public final class Paced {
                 LockSupport.parkNanos(wait);
             }
             next += TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
+            LAST_HIT[0] = false;
             long t0 = System.nanoTime();
             once(start);
-            samples.add((System.nanoTime() - t0) / 1e3);
+            double micros = (System.nanoTime() - t0) / 1e3;
+            samples.add(micros);
+            if (LAST_HIT[0]) {
+                hits.add(micros);
+            }
         }
     }
 

@@ -16,6 +16,13 @@ import java.util.function.Supplier;
  * Taken and dead children are replaced by one refill thread, never on the caller's thread, one child at a time, so
  * at most {@code target} children wait and at most one more is being parked.
  *
+ * <p>A taken child is replaced {@value #GRACE_MILLIS} ms after it was taken, not at once: parking a child costs a few
+ * milliseconds of CPU ({@code posix_spawn} from this JVM, two {@code exec}s, a new user namespace), which, started at
+ * once, competes with the workload just released, and with the caller's wait for it, for the same CPUs, and lengthens
+ * exactly the start the pool is there to shorten (measured: ~2 ms on a start of ~4 ms when the replacement began at
+ * the workload's exit, docs/performance.md). The wait delays each replacement, not the pace of replacements: when
+ * starts come faster, the thread is behind and parks one child after the other without waiting.
+ *
  * <p>Each child is taken at most once: two workloads never share a namespace. One that died while waiting (killed,
  * say) is dropped when its exit is seen, and skipped if {@link #take()} finds it dead first. When preparing fails
  * (no namespace may be created, a helper is missing), the thread waits before it tries again, from 100 ms doubling to
@@ -32,6 +39,8 @@ public final class PreparedChildren implements AutoCloseable {
     /** Thread name of the refill thread; one per pool. */
     public static final String THREAD_NAME = "linx-user-prepared";
 
+    static final long GRACE_MILLIS = 10;
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -41,6 +50,8 @@ public final class PreparedChildren implements AutoCloseable {
     /** Signalled when a child is taken or dropped, and at close. */
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
+    /** When each child taken and not yet replaced was taken ({@link System#nanoTime()}), oldest first. */
+    private final ArrayDeque<Long> taken = new ArrayDeque<>();
     private final Thread refiller;
     private boolean closed;
 
@@ -75,11 +86,25 @@ public final class PreparedChildren implements AutoCloseable {
             lock.lock();
             try {
                 next = closed ? null : ready.pollFirst();
+                if (next == null) {
+                    changed.signal();
+                    return null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            boolean parked = next.child().isParked();
+            lock.lock();
+            try {
+                if (parked) {
+                    // Before the refill thread can look: it waits for this workload before it parks a successor.
+                    taken.addLast(System.nanoTime());
+                }
                 changed.signal();
             } finally {
                 lock.unlock();
             }
-            if (next == null || next.child().isParked()) {
+            if (parked) {
                 return next;
             }
             next.discard();
@@ -91,6 +116,15 @@ public final class PreparedChildren implements AutoCloseable {
         lock.lock();
         try {
             return ready.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
         } finally {
             lock.unlock();
         }
@@ -162,6 +196,10 @@ public final class PreparedChildren implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            awaitGrace();
+            if (isClosed()) {
+                return;
+            }
             Prepared child;
             try {
                 child = factory.get();
@@ -175,6 +213,27 @@ public final class PreparedChildren implements AutoCloseable {
                 child.discard();
                 return;
             }
+        }
+    }
+
+    /**
+     * Waits until {@value #GRACE_MILLIS} ms after the oldest child taken and not yet replaced was taken; returns at
+     * once when none is pending (a child died while waiting, or the pool is filling).
+     */
+    private void awaitGrace() {
+        Long oldest;
+        lock.lock();
+        try {
+            oldest = taken.pollFirst();
+            long left = oldest == null ? 0 : oldest + GRACE_NANOS - System.nanoTime();
+            while (left > 0 && !closed) {
+                left = changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            // close(): the loop sees closed next.
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 
