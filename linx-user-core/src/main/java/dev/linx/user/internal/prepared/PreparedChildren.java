@@ -16,12 +16,12 @@ import java.util.function.Supplier;
  * Taken and dead children are replaced by one refill thread, never on the caller's thread, one child at a time, so
  * at most {@code target} children wait and at most one more is being parked.
  *
- * <p>A taken child is replaced {@value #GRACE_MILLIS} ms after it was taken, not at once: parking a child costs a few
+ * <p>A taken child is replaced {@value #GRACE_MILLIS} ms after the last take, not at once: parking a child costs a few
  * milliseconds of CPU ({@code posix_spawn} from this JVM, two {@code exec}s, a new user namespace), which, started at
  * once, competes with the workload just released, and with the caller's wait for it, for the same CPUs, and lengthens
  * exactly the start the pool is there to shorten (measured: ~2 ms on a start of ~4 ms when the replacement began at
- * the workload's exit, docs/performance.md). The wait delays each replacement, not the pace of replacements: when
- * starts come faster, the thread is behind and parks one child after the other without waiting.
+ * the workload's exit, docs/performance.md). Each replacement waits at most that long, so starts that come faster
+ * still get their children replaced, one every park plus at most {@value #GRACE_MILLIS} ms.
  *
  * <p>Each child is taken at most once: two workloads never share a namespace. One that died while waiting (killed,
  * say) is dropped when its exit is seen, and skipped if {@link #take()} finds it dead first. When preparing fails
@@ -50,8 +50,9 @@ public final class PreparedChildren implements AutoCloseable {
     /** Signalled when a child is taken or dropped, and at close. */
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
-    /** When each child taken and not yet replaced was taken ({@link System#nanoTime()}), oldest first. */
-    private final ArrayDeque<Long> taken = new ArrayDeque<>();
+    /** When a child was last taken ({@link System#nanoTime()}); meaningful once {@code tookAny}. */
+    private long lastTake;
+    private boolean tookAny;
     private final Thread refiller;
     private boolean closed;
 
@@ -98,7 +99,8 @@ public final class PreparedChildren implements AutoCloseable {
             try {
                 if (parked) {
                     // Before the refill thread can look: it waits for this workload before it parks a successor.
-                    taken.addLast(System.nanoTime());
+                    lastTake = System.nanoTime();
+                    tookAny = true;
                 }
                 changed.signal();
             } finally {
@@ -216,16 +218,11 @@ public final class PreparedChildren implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until {@value #GRACE_MILLIS} ms after the oldest child taken and not yet replaced was taken; returns at
-     * once when none is pending (a child died while waiting, or the pool is filling).
-     */
+    /** Waits until {@value #GRACE_MILLIS} ms after the last take (at most that long, since it is in the past). */
     private void awaitGrace() {
-        Long oldest;
         lock.lock();
         try {
-            oldest = taken.pollFirst();
-            long left = oldest == null ? 0 : oldest + GRACE_NANOS - System.nanoTime();
+            long left = tookAny ? lastTake + GRACE_NANOS - System.nanoTime() : 0;
             while (left > 0 && !closed) {
                 left = changed.awaitNanos(left);
             }
