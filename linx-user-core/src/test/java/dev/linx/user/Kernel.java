@@ -94,6 +94,9 @@ final class Kernel {
     static Impostor startOnPid(long pid) throws Exception {
         // By time rather than by count: on a machine that forks a lot (a parallel build), most attempts lose the pid.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        // The JDK starts its process reaper thread at its first child and keeps it a while: started during an attempt,
+        // that thread would take the pid meant for the impostor.
+        new ProcessBuilder("true").start().waitFor();
         while (System.nanoTime() < deadline) {
             // The shell steers the pid right before its one fork, so its child takes the pid unless another process
             // of the machine forks in between. Steering from here instead would leave the JVM's own start of the
@@ -101,7 +104,14 @@ final class Kernel {
             // JVM's threads started at its first launch sit right below the first child's pid).
             Process shell = new ProcessBuilder("sh", "-c", "echo \"$1\" > /proc/sys/kernel/ns_last_pid"
                     + " && { unshare --user sleep 30 & echo $!; wait; }", "sh", Long.toString(pid - 1)).start();
-            Impostor impostor = new Impostor(shell, readPid(shell));
+            Long started = readPid(shell);
+            if (started == null) {
+                // The shell ended without a word: another attempt.
+                shell.destroyForcibly();
+                shell.waitFor();
+                continue;
+            }
+            Impostor impostor = new Impostor(shell, started);
             if (impostor.pid() == pid) {
                 awaitOwnUserNamespace(pid);
                 return impostor;
@@ -111,9 +121,11 @@ final class Kernel {
         throw new AssertionError("could not start a process on pid " + pid);
     }
 
-    private static long readPid(Process shell) throws IOException {
+    /** The pid the shell reports, or {@code null} when it ended without reporting one. */
+    private static Long readPid(Process shell) throws IOException {
         var out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII));
-        return Long.parseLong(out.readLine().strip());
+        String line = out.readLine();
+        return line == null ? null : Long.parseLong(line.strip());
     }
 
     /** A process started on a chosen pid, and the shell that reaps it. */
