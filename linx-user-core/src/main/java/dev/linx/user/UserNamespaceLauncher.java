@@ -227,7 +227,11 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         return namespaces;
     }
 
-    /** How many children this launcher keeps prepared and how many wait now; empty without prepared children. */
+    /**
+     * How many children this launcher keeps prepared and how many wait now.
+     *
+     * @return the status, or empty without prepared children
+     */
     public Optional<PreparedStatus> prepared() {
         return prepared == null ? Optional.empty() : Optional.of(prepared.status());
     }
@@ -265,7 +269,11 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     @FunctionalInterface
     public interface Listener {
 
-        /** A start of a launcher with prepared children took one ({@code HIT}) or parked its own ({@code MISS}). */
+        /**
+         * A start of a launcher with prepared children took one ({@code HIT}) or parked its own ({@code MISS}).
+         *
+         * @param result hit or miss
+         */
         void prepared(PreparedResult result);
     }
 
@@ -389,7 +397,12 @@ public final class UserNamespaceLauncher implements AutoCloseable {
             return this;
         }
 
-        /** Told about starts (prepared hit or miss); none by default. */
+        /**
+         * Told about starts (prepared hit or miss); none by default.
+         *
+         * @param listener called on the starting thread
+         * @return this builder
+         */
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
