@@ -1,6 +1,7 @@
 package dev.linx.user.spring;
 
 import dev.linx.user.MapSetup;
+import dev.linx.user.UserNamespaceLauncher;
 import java.nio.file.Path;
 
 /**
@@ -34,6 +35,19 @@ public final class TestPools {
         return new String[] { "linx.user.isolation.enabled=true", "linx.user.isolation.uids=" + start + ":" + count,
                 "linx.user.isolation.gids=" + (start + GID_OFFSET) + ":" + count,
                 "linx.user.isolation.ledger=" + ledger };
+    }
+
+    /**
+     * Waits (up to 10 s) until every block of an isolated launcher's pool is back: a workload's lease goes back on a
+     * thread of its own after the exit, and a test that ends before it would see that thread write the ledger into a
+     * temporary directory being deleted.
+     */
+    public static void awaitGivenBack(UserNamespaceLauncher launcher) throws InterruptedException {
+        UserNamespaceLauncher.Isolation isolation = launcher.isolation().orElseThrow();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (isolation.pool().usage(isolation.size()).leased() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     public static boolean isRoot() {

@@ -92,6 +92,7 @@ class UserNamespaceIsolationAutoConfigurationTest {
             finally {
                 workloads.forEach(Process::destroyForcibly);
             }
+            TestPools.awaitGivenBack(launcher);
             IdRange pool = new IdRange(UIDS, 4 * 65_536);
             assertThat(hostUids).hasSize(2).doesNotHaveDuplicates().allSatisfy(uid -> {
                 assertThat(pool.contains(uid)).as("%d in %s", uid, pool).isTrue();

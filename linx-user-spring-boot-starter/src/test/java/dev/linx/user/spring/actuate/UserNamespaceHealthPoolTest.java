@@ -40,6 +40,7 @@ class UserNamespaceHealthPoolTest {
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("exitCode", 0)
                 .containsEntry("pool", Map.of("size", 65_536L, "blocks", 2L, "leased", 0L, "free", 2L));
+            TestPools.awaitGivenBack(context.getBean(UserNamespaceLauncher.class));
         });
     }
 
