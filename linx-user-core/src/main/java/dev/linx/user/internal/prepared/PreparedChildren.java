@@ -98,7 +98,7 @@ public final class PreparedChildren implements AutoCloseable {
             lock.lock();
             try {
                 if (parked) {
-                    // Before the refill thread can look: it waits for this workload before it parks a successor.
+                    // Before the refill thread is woken: it lets this workload start before it parks a successor.
                     lastTake = System.nanoTime();
                     tookAny = true;
                 }
