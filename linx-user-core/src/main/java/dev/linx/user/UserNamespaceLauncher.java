@@ -4,11 +4,13 @@ import dev.linx.user.internal.ids.NamespaceRelease;
 import dev.linx.user.internal.launch.RootPlan;
 import dev.linx.user.internal.prepared.PreparedChildren;
 import dev.linx.user.internal.sys.Credentials;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -44,9 +46,13 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     private final Set<Namespace> namespaces;
     private final Credentials self;
     private final RootPlan defaultsPlan;
-    /** {@code null} without prepared children. */
-    private final PreparedStarts prepared;
-    private final Listener listener;
+    /** How many prepared children to keep; 0 for none. */
+    private final int preparedTarget;
+    /** {@code null} without prepared children, or until they start being prepared. */
+    private volatile PreparedStarts prepared;
+    private boolean closed;
+    private final List<Listener> listeners;
+    private final LiveWorkloads workloads = new LiveWorkloads();
 
     /**
      * A launcher that creates a user namespace only.
@@ -68,11 +74,11 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * @throws InvalidMappingException when the defaults are invalid
      */
     public UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Set<Namespace> namespaces) {
-        this(operations, Objects.requireNonNull(defaults, "defaults"), null, namespaces, 0, null);
+        this(operations, Objects.requireNonNull(defaults, "defaults"), null, namespaces, 0, false, List.of());
     }
 
     private UserNamespaceLauncher(UserNamespaceOperations operations, MapSetup defaults, Isolation isolation,
-            Set<Namespace> namespaces, int preparedCount, Listener listener) {
+            Set<Namespace> namespaces, int preparedCount, boolean deferPreparing, List<Listener> listeners) {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.defaults = defaults == null ? null : defaults.validate();
         this.isolation = isolation;
@@ -81,10 +87,12 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         this.namespaces = Set.copyOf(all);
         this.self = Credentials.current();
         this.defaultsPlan = defaults == null ? null : RootPlan.of(this.defaults, self);
-        this.listener = listener;
-        // Last: the pool's thread starts parking children at once, with every field above set.
-        this.prepared = preparedCount == 0 ? null : new PreparedStarts(preparedCount, this.operations, this.defaults,
-                defaultsPlan, isolation, this.namespaces, self);
+        this.listeners = List.copyOf(listeners);
+        this.preparedTarget = preparedCount;
+        if (!deferPreparing) {
+            // Last: the pool's thread starts parking children at once, with every field above set.
+            startPreparing();
+        }
     }
 
     /**
@@ -138,24 +146,56 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     }
 
     private Process launch(List<String> argv, LongConsumer atCheckpoint) {
-        if (prepared != null) {
-            List<String> checked = ParkedProcess.checkArgv(argv);
-            PreparedChildren.Prepared child = prepared.take(checked);
-            if (listener != null) {
-                listener.prepared(child != null ? PreparedResult.HIT : PreparedResult.MISS);
+        Launch launch = Listeners.starting(listeners, this);
+        Process workload;
+        MapSetup maps;
+        try {
+            PreparedStarts pool = prepared;
+            PreparedChildren.Prepared child = null;
+            List<String> checked = argv;
+            if (pool != null) {
+                checked = ParkedProcess.checkArgv(argv);
+                child = pool.take(checked);
+                launch.prepared(child != null ? PreparedResult.HIT : PreparedResult.MISS);
+            } else if (preparedTarget > 0) {
+                // Built with deferPreparing() and not yet preparing: a miss, as when none waits.
+                launch.prepared(PreparedResult.MISS);
             }
             if (child != null) {
-                return prepared.start(child, checked, atCheckpoint);
+                maps = child.held() instanceof IdLease lease ? lease.mapSetup() : defaults;
+                workload = pool.start(child, checked, atCheckpoint);
+            } else if (isolation == null) {
+                maps = defaults;
+                workload = launch(argv, defaults, defaultsPlan, atCheckpoint, launch);
+            } else {
+                IdLease lease = isolation.pool().lease(isolation.size());
+                maps = lease.mapSetup();
+                workload = launchLeased(argv, lease, atCheckpoint, launch);
             }
+        } catch (RuntimeException | Error e) {
+            try {
+                launch.failed(e);
+            } catch (RuntimeException listenerFailure) {
+                e.addSuppressed(listenerFailure);
+            }
+            throw e;
         }
-        if (isolation == null) {
-            return launch(argv, defaults, defaultsPlan, atCheckpoint);
+        Workload started = workloads.add(workload, namespaces, maps);
+        try {
+            launch.released(started);
+        } catch (RuntimeException | Error e) {
+            // The caller gets no Process to end it with: the workload must not run on unseen.
+            workload.destroyForcibly();
+            throw e;
         }
-        IdLease lease = isolation.pool().lease(isolation.size());
+        return workload;
+    }
+
+    private Process launchLeased(List<String> argv, IdLease lease, LongConsumer atCheckpoint, Launch launch) {
         Process workload = null;
         try {
             MapSetup setup = lease.mapSetup();
-            workload = launch(argv, setup, RootPlan.of(setup, self), atCheckpoint);
+            workload = launch(argv, setup, RootPlan.of(setup, self), atCheckpoint, launch);
             NamespaceRelease.afterExit(workload, namespaces.contains(Namespace.PID), lease.uids(), lease.gids(),
                     lease::close);
             return workload;
@@ -167,14 +207,17 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         }
     }
 
-    private Process launch(List<String> argv, MapSetup setup, RootPlan plan, LongConsumer atCheckpoint) {
+    private Process launch(List<String> argv, MapSetup setup, RootPlan plan, LongConsumer atCheckpoint,
+            Launch launch) {
         ParkedProcess.Builder builder = ParkedProcess.builder(argv).namespaces(namespaces);
         if (plan.hostIds() != null) {
             builder.hostIdentity(plan.hostIds().uid(), plan.hostIds().gid());
         }
         builder.rootInside(plan.rootInside());
         try (ParkedProcess child = builder.start()) {
+            launch.parked(child.hostPid());
             operations.setupMaps(child.hostPid(), setup);
+            launch.mapped(child.hostPid());
             if (atCheckpoint != null) {
                 atCheckpoint.accept(child.hostPid());
             }
@@ -233,7 +276,43 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      * @return the status, or empty without prepared children
      */
     public Optional<PreparedStatus> prepared() {
-        return prepared == null ? Optional.empty() : Optional.of(prepared.status());
+        if (preparedTarget == 0) {
+            return Optional.empty();
+        }
+        PreparedStarts pool = prepared;
+        return Optional.of(pool == null ? new PreparedStatus(preparedTarget, 0) : pool.status());
+    }
+
+    /**
+     * Starts parking the prepared children of a launcher built with {@link Builder#deferPreparing()}, on their own
+     * thread; until then its starts miss. Does nothing when they are already being prepared, when the launcher has
+     * none, or once it is {@linkplain #close() closed}.
+     *
+     * <pre>{@code
+     * UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(operations).prepared(4).deferPreparing().build();
+     * // ... once the application is up:
+     * launcher.startPreparing();
+     * }</pre>
+     */
+    public synchronized void startPreparing() {
+        if (preparedTarget > 0 && prepared == null && !closed) {
+            prepared = new PreparedStarts(preparedTarget, operations, defaults, defaultsPlan, isolation, namespaces,
+                    self);
+        }
+    }
+
+    /**
+     * The workloads this launcher started that still run, oldest first: each leaves the list once its exit is
+     * reaped. They show no argv and no environment.
+     *
+     * <pre>{@code
+     * launcher.workloads().size();   // 2, say
+     * }</pre>
+     *
+     * @return a snapshot of the live workloads
+     */
+    public List<Workload> workloads() {
+        return workloads.snapshot();
     }
 
     /**
@@ -243,8 +322,13 @@ public final class UserNamespaceLauncher implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (prepared != null) {
-            prepared.close();
+        PreparedStarts pool;
+        synchronized (this) {
+            closed = true;
+            pool = prepared;
+        }
+        if (pool != null) {
+            pool.close();
         }
     }
 
@@ -255,14 +339,17 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     }
 
     /**
-     * What a launcher tells about its starts, for meters (the starter counts them). Called on the starting thread:
-     * keep it quick; what it throws reaches the caller of {@code start}.
+     * Hears every start of a launcher, for meters and traces (the starter observes each start with Micrometer's
+     * Observation API and counts prepared hits). Called on the starting thread: keep it quick.
      *
      * <pre>{@code
      * LongAdder hits = new LongAdder();
      * UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(operations)
      *         .prepared(2)
-     *         .listener(result -> { if (result == PreparedResult.HIT) hits.increment(); })
+     *         .listener(Listener.preparedResults(result -> { if (result == PreparedResult.HIT) hits.increment(); }))
+     *         .listener(starting -> new Launch() {
+     *             public void released(Workload workload) { System.out.println("started " + workload.pid()); }
+     *         })
      *         .build();
      * }</pre>
      */
@@ -270,11 +357,91 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     public interface Listener {
 
         /**
-         * A start of a launcher with prepared children took one ({@code HIT}) or parked its own ({@code MISS}).
+         * A start begins, before anything is checked or started.
+         *
+         * @param launcher the launcher that starts (its namespaces, isolation and prepared children)
+         * @return what hears the rest of this start; {@link Launch#NONE} for nothing
+         */
+        Launch starting(UserNamespaceLauncher launcher);
+
+        /**
+         * A listener that hears only whether each start found a prepared child.
+         *
+         * @param results given {@code HIT} or {@code MISS} for every start of a launcher with prepared children
+         * @return the listener
+         */
+        static Listener preparedResults(Consumer<PreparedResult> results) {
+            Objects.requireNonNull(results, "results");
+            Launch launch = new Launch() {
+                @Override
+                public void prepared(PreparedResult result) {
+                    results.accept(result);
+                }
+            };
+            return launcher -> launch;
+        }
+    }
+
+    /**
+     * The phases of one start, in order: {@code prepared} (only for a launcher with prepared children), then, when
+     * the start parks its own child, {@code parked} and {@code mapped}, then {@code released} once the workload runs;
+     * or {@code failed} instead of what is left, with what the start throws. A prepared hit has no {@code parked} or
+     * {@code mapped}: its child was parked and mapped before the start. Each method is called on the starting thread;
+     * what {@code parked} or {@code mapped} throws kills the child and reaches the caller of {@code start}, what
+     * {@code released} throws kills the workload and reaches the caller.
+     *
+     * <pre>{@code
+     * Launch timing = new Launch() {
+     *     final long begun = System.nanoTime();
+     *     public void released(Workload workload) { record(System.nanoTime() - begun); }
+     * };
+     * }</pre>
+     */
+    public interface Launch {
+
+        /** Hears nothing. */
+        Launch NONE = new Launch() {
+        };
+
+        /**
+         * Whether a prepared child was waiting.
          *
          * @param result hit or miss
          */
-        void prepared(PreparedResult result);
+        default void prepared(PreparedResult result) {
+        }
+
+        /**
+         * The start's own child is parked in its new namespaces.
+         *
+         * @param hostPid the child's pid on the host
+         */
+        default void parked(long hostPid) {
+        }
+
+        /**
+         * The child's maps are written.
+         *
+         * @param hostPid the child's pid on the host
+         */
+        default void mapped(long hostPid) {
+        }
+
+        /**
+         * The workload runs.
+         *
+         * @param workload what an operator may see of it
+         */
+        default void released(Workload workload) {
+        }
+
+        /**
+         * The start failed; nothing it started is left.
+         *
+         * @param error what the start throws
+         */
+        default void failed(Throwable error) {
+        }
     }
 
     /** Whether a start found a prepared child waiting. */
@@ -340,7 +507,8 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         private long size;
         private Set<Namespace> namespaces = Set.of(Namespace.USER);
         private int prepared;
-        private Listener listener;
+        private boolean deferPreparing;
+        private final List<Listener> listeners = new ArrayList<>();
 
         private Builder(UserNamespaceOperations operations) {
             this.operations = operations;
@@ -385,7 +553,8 @@ public final class UserNamespaceLauncher implements AutoCloseable {
 
         /**
          * How many children to keep parked ahead, namespaces made and maps written (and, isolated, leases held); 0,
-         * the default, for none. They start being parked when {@link #build()} returns, on a thread of their own
+         * the default, for none. They start being parked when {@link #build()} returns (or, with
+         * {@link #deferPreparing()}, at {@link UserNamespaceLauncher#startPreparing()}), on a thread of their own
          * ({@code linx-user-prepared}); a start takes one or, when none waits, parks its own. Each serves exactly one
          * workload, which sees what a cold start gives it. {@link UserNamespaceLauncher#close()} kills them.
          *
@@ -398,13 +567,26 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         }
 
         /**
-         * Told about starts (prepared hit or miss); none by default.
+         * Builds a launcher whose prepared children are not parked until
+         * {@link UserNamespaceLauncher#startPreparing()} is called: an
+         * application parks them once it is up, not on its start-up path. Starts before that miss.
+         *
+         * @return this builder
+         */
+        public Builder deferPreparing() {
+            this.deferPreparing = true;
+            return this;
+        }
+
+        /**
+         * Adds a listener that hears every start; none by default. Listeners hear each start in the order they
+         * were added.
          *
          * @param listener called on the starting thread
          * @return this builder
          */
         public Builder listener(Listener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -427,10 +609,11 @@ public final class UserNamespaceLauncher implements AutoCloseable {
             if (pool != null) {
                 Isolation isolation = new Isolation(pool, size);
                 pool.blocks(size);   // refuses a block larger than the pool now, not at the first start
-                return new UserNamespaceLauncher(operations, null, isolation, namespaces, prepared, listener);
+                return new UserNamespaceLauncher(operations, null, isolation, namespaces, prepared, deferPreparing,
+                        listeners);
             }
             return new UserNamespaceLauncher(operations, defaults == null ? MapSetup.rootless() : defaults, null,
-                    namespaces, prepared, listener);
+                    namespaces, prepared, deferPreparing, listeners);
         }
     }
 }

@@ -46,7 +46,7 @@ class PreparedLauncherTest {
 
     private UserNamespaceLauncher prepared(int count, Set<Namespace> namespaces) {
         UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops).namespaces(namespaces).prepared(count)
-                .listener(results::add).build();
+                .listener(UserNamespaceLauncher.Listener.preparedResults(results::add)).build();
         launchers.add(launcher);
         return launcher;
     }
@@ -320,7 +320,7 @@ class PreparedLauncherTest {
     void aPrivilegedJvmsPreparedChildIsStartedUnderTheHostIdsRootInsideMapsTo() throws Exception {
         assumeThat(Kernel.isRoot()).isTrue();
         UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops).defaults(MapSetup.rootless(1000, 1000))
-                .prepared(1).listener(results::add).build();
+                .prepared(1).listener(UserNamespaceLauncher.Listener.preparedResults(results::add)).build();
         launchers.add(launcher);
         awaitReady(launcher, 1);
         List<String> hostUid = new ArrayList<>();
@@ -336,7 +336,7 @@ class PreparedLauncherTest {
         IdPool pool = IdPool.of(new IdRange(10_000_000, 8 * 65_536), new IdRange(10_600_000, 8 * 65_536))
                 .withLedger(ledger);
         UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops).isolated(pool, 65_536).prepared(2)
-                .listener(results::add).build();
+                .listener(UserNamespaceLauncher.Listener.preparedResults(results::add)).build();
         launchers.add(launcher);
         awaitReady(launcher, 2);
         assertThat(pool.usage(65_536).leased()).isEqualTo(2);

@@ -53,12 +53,14 @@ class SoakTest {
         List<String> failures;
         AtomicInteger hits = new AtomicInteger();
         try (UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops).prepared(2)
-                .listener(result -> {
+                .listener(UserNamespaceLauncher.Listener.preparedResults(result -> {
                     if (result == UserNamespaceLauncher.PreparedResult.HIT) {
                         hits.incrementAndGet();
                     }
-                }).build()) {
+                })).build()) {
             failures = run(CYCLES, () -> start(launcher));
+            // The registry of live workloads holds none once they all exited: its memory is bounded.
+            LauncherWorkloadsTest.awaitNoWorkload(launcher);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         String left = Leaks.leftSince(before);

@@ -72,10 +72,10 @@ public final class Paced {
         int warmup = Integer.parseInt(args[2]);
         LongAdder hits = new LongAdder();
         LongAdder misses = new LongAdder();
-        UserNamespaceLauncher.Listener count = result -> {
+        UserNamespaceLauncher.Listener count = UserNamespaceLauncher.Listener.preparedResults(result -> {
             (result == UserNamespaceLauncher.PreparedResult.HIT ? hits : misses).increment();
             LAST_HIT[0] = result == UserNamespaceLauncher.PreparedResult.HIT;
-        };
+        });
         Set<Namespace> all = EnumSet.of(Namespace.PID, Namespace.MOUNT, Namespace.UTS, Namespace.IPC, Namespace.NET);
         try (UserNamespaceLauncher prepared = UserNamespaceLauncher.builder(UserNamespaces.operations())
                         .defaults(MapSetup.rootless()).prepared(2).listener(count).build();

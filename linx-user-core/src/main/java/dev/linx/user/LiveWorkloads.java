@@ -1,0 +1,34 @@
+package dev.linx.user;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workloads of one launcher that still run. An entry is keyed by its {@link Process} object, not its pid: the
+ * pid of a workload that exited may name the next one before the first entry is removed.
+ */
+final class LiveWorkloads {
+
+    private static final Comparator<Workload> BY_START =
+            Comparator.comparing(Workload::started).thenComparingLong(Workload::pid);
+
+    private final Map<Process, Workload> live = new ConcurrentHashMap<>();
+
+    /** Adds a workload just released; it goes once its exit is reaped. */
+    Workload add(Process process, Set<Namespace> namespaces, MapSetup maps) {
+        Workload workload = new Workload(process.pid(), Instant.now(), namespaces, maps);
+        // Put first: a workload that is already gone completes onExit at once, and the removal must follow the put.
+        live.put(process, workload);
+        process.onExit().whenComplete((exited, error) -> live.remove(process));
+        return workload;
+    }
+
+    /** The live workloads, oldest first. */
+    List<Workload> snapshot() {
+        return live.values().stream().sorted(BY_START).toList();
+    }
+}
