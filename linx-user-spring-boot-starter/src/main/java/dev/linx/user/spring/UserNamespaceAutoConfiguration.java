@@ -8,6 +8,7 @@ import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
 import java.util.List;
 import java.util.StringJoiner;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
@@ -46,13 +47,17 @@ public final class UserNamespaceAutoConfiguration {
         return UserNamespaces.operations(properties.getStrategy());
     }
 
-    /** Closed with the context: a launcher may hold children and leases ahead of its starts. */
+    /**
+     * Closed with the context: a launcher may hold children and leases ahead of its starts. Every
+     * {@link UserNamespaceLauncher.Listener} bean hears its starts, in bean order.
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     UserNamespaceLauncher userNamespaceLauncher(UserNamespaceOperations operations,
-            UserNamespaceProperties properties) {
+            UserNamespaceProperties properties, ObjectProvider<UserNamespaceLauncher.Listener> listeners) {
         UserNamespaceLauncher.Builder builder = UserNamespaceLauncher.builder(operations)
             .namespaces(properties.namespaceSet());
+        listeners.orderedStream().forEach(builder::listener);
         if (properties.getIsolation().isEnabled()) {
             UserNamespaceLauncher.Isolation isolation = IsolatedPool.from(properties);
             builder.isolated(isolation.pool(), isolation.size());
