@@ -79,6 +79,16 @@ class SubordinateMappingTest {
     }
 
     @Test
+    void aPreparedChildGivesRootInsideWhenRootIsASubordinateIdTheJvmCannotBecome() throws Exception {
+        int lastCap = Integer.parseInt(java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                "/proc/sys/kernel/cap_last_cap")).getFirst().strip());
+        String allCaps = String.format("%016x", (1L << (lastCap + 1)) - 1);
+        assertThat(probe("launcher-root-on-subordinate-prepared")).contains("prepared HIT", "exit 0").containsSequence(
+                "launched 0", "launched 0", "launched CapInh: 0000000000000000", "launched CapEff: " + allCaps,
+                "launched CapAmb: 0000000000000000");
+    }
+
+    @Test
     void aLauncherWhoseMapsLeaveRootUnmappedGivesItsWorkloadNoCapability() throws Exception {
         assertThat(probe("launcher-without-root-inside")).contains("exit 0").containsSequence("launched 1",
                 "launched CapEff: 0000000000000000", "launched CapAmb: 0000000000000000");

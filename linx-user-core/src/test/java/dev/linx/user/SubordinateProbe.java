@@ -23,7 +23,8 @@ public final class SubordinateProbe {
             case "layout" -> layout();
             case "park" -> park();
             case "launcher" -> launcher();
-            case "launcher-root-on-subordinate" -> launcherRootOnSubordinate();
+            case "launcher-root-on-subordinate" -> launcherRootOnSubordinate(false);
+            case "launcher-root-on-subordinate-prepared" -> launcherRootOnSubordinate(true);
             case "launcher-without-root-inside" -> launcherWithoutRootInside();
             case "helper-beyond-range" -> beyondRange(MappingStrategy.HELPER);
             case "direct-range" -> beyondRange(MappingStrategy.DIRECT);
@@ -43,9 +44,9 @@ public final class SubordinateProbe {
      * A launcher whose maps put root inside on the first subordinate id and leave the user's own ids unmapped: this
      * JVM cannot start the child as that id, so the child must take uid and gid 0 inside after the checkpoint.
      */
-    private static void launcherRootOnSubordinate() throws Exception {
+    private static void launcherRootOnSubordinate(boolean prepared) throws Exception {
         SubordinateIds mine = SubordinateIds.current();
-        launch(MapSetup.of(List.of(IdMapping.of(0, mine.uids().getFirst().start(), 65_536)),
+        launch(prepared, MapSetup.of(List.of(IdMapping.of(0, mine.uids().getFirst().start(), 65_536)),
                 List.of(IdMapping.of(0, mine.gids().getFirst().start(), 65_536))),
                 "id -u; id -g; grep -E 'Cap(Inh|Eff|Amb)' /proc/self/status");
     }
@@ -63,8 +64,28 @@ public final class SubordinateProbe {
 
     /** Runs the script through a launcher with the setup; prints its exit status, then each line as "launched ...". */
     private static void launch(MapSetup setup, String script) throws Exception {
-        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), setup);
-        Process workload = launcher.start(List.of("sh", "-c", script));
+        launch(false, setup, script);
+    }
+
+    /**
+     * {@link #launch(MapSetup, String)}, through a launcher with one prepared child when asked: the start then waits
+     * for it, takes it (printing "prepared HIT"), and the launcher is closed afterwards.
+     */
+    private static void launch(boolean prepared, MapSetup setup, String script) throws Exception {
+        List<UserNamespaceLauncher.PreparedResult> results = new java.util.ArrayList<>();
+        UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(UserNamespaces.operations()).defaults(setup)
+                .prepared(prepared ? 1 : 0).listener(results::add).build();
+        if (prepared) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (launcher.prepared().orElseThrow().ready() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+        }
+        Process workload;
+        try (launcher) {
+            workload = launcher.start(List.of("sh", "-c", script));
+        }
+        results.forEach(result -> System.out.println("prepared " + result));
         String out = new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println("exit " + workload.waitFor());
         out.lines().forEach(l -> System.out.println("launched " + String.join(" ", l.strip().split("\\s+"))));
