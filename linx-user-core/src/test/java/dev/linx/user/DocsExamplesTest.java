@@ -276,6 +276,37 @@ class DocsExamplesTest {
     }
 
     @Test
+    void coreLiveWorkloads() throws Exception {
+        UserNamespaceLauncher launcher = new UserNamespaceLauncher(UserNamespaces.operations(), MapSetup.rootless());
+        Process sleeper = launcher.start(List.of("sleep", "30"));
+        String printed = DocSnippets.capturingStdout(() -> {
+            for (Workload workload : launcher.workloads()) {
+                System.out.println(workload.pid() + " since " + workload.started() + ": " + workload.maps().uid());
+            }
+        });
+        sleeper.destroyForcibly().waitFor();
+        assertThat(printed).startsWith(sleeper.pid() + " since ");
+    }
+
+    @Test
+    void coreWatchingStarts() throws Exception {
+        String printed = DocSnippets.capturingStdout(() -> {
+            UserNamespaceLauncher timed = UserNamespaceLauncher.builder(UserNamespaces.operations())
+                    .listener(launcher -> new UserNamespaceLauncher.Launch() {
+                        private final long begun = System.nanoTime();
+
+                        @Override
+                        public void released(Workload workload) {
+                            System.out.printf("%d started in %d us%n", workload.pid(), (System.nanoTime() - begun) / 1000);
+                        }
+                    })
+                    .build();
+            timed.start(List.of("true")).waitFor();
+        });
+        assertThat(printed).matches("\\d+ started in \\d+ us\n");
+    }
+
+    @Test
     void coreTheFlow() throws Exception {
         UserNamespaceOperations ops = UserNamespaces.operations();
         try (ParkedProcess child = ParkedProcess.start(List.of("/bin/sh", "-c", "id; whoami"), Set.of(Namespace.USER))) {

@@ -74,7 +74,8 @@ public final class SubordinateProbe {
     private static void launch(boolean prepared, MapSetup setup, String script) throws Exception {
         List<UserNamespaceLauncher.PreparedResult> results = new java.util.ArrayList<>();
         UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(UserNamespaces.operations()).defaults(setup)
-                .prepared(prepared ? 1 : 0).listener(results::add).build();
+                .prepared(prepared ? 1 : 0).listener(UserNamespaceLauncher.Listener.preparedResults(results::add))
+                .build();
         if (prepared) {
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (launcher.prepared().orElseThrow().ready() < 1 && System.nanoTime() < deadline) {
