@@ -13,9 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LiveWorkloads {
 
-    private static final Comparator<Workload> BY_START =
-            Comparator.comparing(Workload::started).thenComparingLong(Workload::pid);
-
     private final Map<Process, Workload> live = new ConcurrentHashMap<>();
 
     /** Adds a workload just released; it goes once its exit is reaped. */
@@ -29,6 +26,8 @@ final class LiveWorkloads {
 
     /** The live workloads, oldest first. */
     List<Workload> snapshot() {
-        return live.values().stream().sorted(BY_START).toList();
+        // Made here, not in a static field: a launcher is built on an application's start-up path, a list read later.
+        Comparator<Workload> byStart = Comparator.comparing(Workload::started).thenComparingLong(Workload::pid);
+        return live.values().stream().sorted(byStart).toList();
     }
 }
