@@ -173,6 +173,7 @@ class WorkloadDestroyTest {
         awaitProcesses(1);
         List<Long> left = awaitProcesses(leaver, 1);
         try {
+            awaitOwnSession(left.getFirst());
             workload.destroyForcibly();
             assertGroupEnded(workload, 128 + 9);
             assertThat(Kernel.processesWith(leaver)).as("the child in a session of its own").isEqualTo(left);
@@ -200,6 +201,18 @@ class WorkloadDestroyTest {
         assertThat(workload.waitFor(10, TimeUnit.SECONDS)).as("waitFor returned").isTrue();
         assertThat(workload.exitValue()).isEqualTo(status);
         assertThat(awaitNoneWithToken()).as("processes of the group left").isEmpty();
+    }
+
+    /**
+     * Waits until {@code pid} leads a session of its own: {@code setsid} shows its argv from its fork on, but leaves
+     * the workload's process group only at its {@code setsid(2)}, a moment later.
+     */
+    private static void awaitOwnSession(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Kernel.field(pid, "NSsid").equals(Long.toString(pid))) {
+            assertThat(System.nanoTime()).as(pid + " in a session of its own").isLessThan(deadline);
+            Thread.sleep(2);
+        }
     }
 
     /** Waits (up to 10 s) until {@code count} processes carry the token, and returns their pids. */
