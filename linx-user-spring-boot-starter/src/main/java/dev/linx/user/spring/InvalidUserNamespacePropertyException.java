@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A linx-user property whose value no binder refuses but linx-user does: a map that breaks a whole-map rule (overlap,
  * too many entries, too long), an enabled switch that is neither true nor false, an isolation pool that cannot be
- * had. Thrown while the context starts; {@link UserNamespacePropertiesFailureAnalyzer} explains it.
+ * had, a negative number of prepared children. Thrown while the context starts;
+ * {@link UserNamespacePropertiesFailureAnalyzer} explains it.
  */
 final class InvalidUserNamespacePropertyException extends RuntimeException {
 

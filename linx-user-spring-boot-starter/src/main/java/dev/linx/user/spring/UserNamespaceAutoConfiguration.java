@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Conditional;
 /**
  * Auto-configures the core beans: {@link UserNamespaceOperations} (the procfs verbs) and a
  * {@link UserNamespaceLauncher} that writes the {@code linx.user.*} maps for every workload it starts or, with
- * {@code linx.user.isolation.enabled=true}, gives each workload its own block of host ids.
+ * {@code linx.user.isolation.enabled=true}, gives each workload its own block of host ids; with
+ * {@code linx.user.prepared=n}, it keeps {@code n} children parked ahead once the application is ready.
  *
  * <p>Off when {@code linx.user.enabled=false}, on a host that is not Linux, and on a kernel without user namespaces
  * (with a log line saying which); any other value of {@code linx.user.enabled} than {@code true} or {@code false}
@@ -41,6 +42,8 @@ import org.springframework.context.annotation.Conditional;
 @EnableConfigurationProperties(UserNamespaceProperties.class)
 public final class UserNamespaceAutoConfiguration {
 
+    static final String PREPARED = "linx.user.prepared";
+
     @Bean
     @ConditionalOnMissingBean
     UserNamespaceOperations userNamespaceOperations(UserNamespaceProperties properties) {
@@ -49,12 +52,15 @@ public final class UserNamespaceAutoConfiguration {
 
     /**
      * Closed with the context: a launcher may hold children and leases ahead of its starts. Every
-     * {@link UserNamespaceLauncher.Listener} bean hears its starts, in bean order.
+     * {@link UserNamespaceLauncher.Listener} bean hears its starts, in bean order. Its prepared children
+     * ({@code linx.user.prepared}) are parked from the moment the application is ready, not while it starts.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     UserNamespaceLauncher userNamespaceLauncher(UserNamespaceOperations operations,
-            UserNamespaceProperties properties, ObjectProvider<UserNamespaceLauncher.Listener> listeners) {
+            UserNamespaceProperties properties, ObjectProvider<UserNamespaceLauncher.Listener> listeners,
+            PreparedChildrenStarter preparedChildrenStarter) {
+        int prepared = checkedPrepared(properties);
         UserNamespaceLauncher.Builder builder = UserNamespaceLauncher.builder(operations)
             .namespaces(properties.namespaceSet());
         listeners.orderedStream().forEach(builder::listener);
@@ -65,7 +71,17 @@ public final class UserNamespaceAutoConfiguration {
         else {
             builder.defaults(checkedDefaults(properties));
         }
-        return builder.build();
+        if (prepared == 0) {
+            return builder.build();
+        }
+        UserNamespaceLauncher launcher = builder.prepared(prepared).deferPreparing().build();
+        preparedChildrenStarter.startWhenReady(launcher);
+        return launcher;
+    }
+
+    @Bean
+    static PreparedChildrenStarter linxUserPreparedChildrenStarter() {
+        return new PreparedChildrenStarter();
     }
 
     @Bean
@@ -96,6 +112,16 @@ public final class UserNamespaceAutoConfiguration {
         check("linx.user.uid-map", setup.uid(), MapSetup.of(setup.uid(), rootless.gid()));
         check("linx.user.gid-map", setup.gid(), MapSetup.of(rootless.uid(), setup.gid()));
         return setup;
+    }
+
+    /** The builder refuses a negative count too, but without naming the property. */
+    static int checkedPrepared(UserNamespaceProperties properties) {
+        int prepared = properties.getPrepared();
+        if (prepared < 0) {
+            throw new InvalidUserNamespacePropertyException(PREPARED, Integer.toString(prepared),
+                    "must be 0 or more: how many children to keep parked ahead");
+        }
+        return prepared;
     }
 
     private static void check(String property, List<IdMapping> map, MapSetup alone) {

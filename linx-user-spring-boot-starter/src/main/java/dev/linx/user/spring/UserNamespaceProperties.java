@@ -38,6 +38,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * linx.user.isolation.enabled: true   # blocks of 65536 from the user's subordinate ranges
  * }</pre>
  *
+ * <p>Children parked ahead, so that a start costs one exec, from the moment the application is ready:
+ * <pre>{@code
+ * linx.user.prepared: 4
+ * }</pre>
+ *
  * <p>Entries are checked when they are bound and the maps as a whole before the context finishes starting, so a bad
  * value stops start-up with a failure analysis rather than failing at first use.
  */
@@ -88,6 +93,13 @@ public class UserNamespaceProperties {
     private Set<Namespace> namespaces = new LinkedHashSet<>(Set.of(Namespace.USER));
 
     private final Isolation isolation = new Isolation();
+
+    /**
+     * How many children the launcher keeps parked ahead, each in its own fresh namespaces with its maps written (and,
+     * with isolation, its block leased), so that a start costs one exec. They are parked once the application is
+     * ready, never on the start-up path, replaced off the caller's thread, and killed with the context. 0 for none.
+     */
+    private int prepared = 0;
 
     /**
      * Whether to auto-configure linx-user ({@code linx.user.enabled}).
@@ -217,6 +229,24 @@ public class UserNamespaceProperties {
 
     public Isolation getIsolation() {
         return this.isolation;
+    }
+
+    /**
+     * How many children the launcher keeps parked ahead ({@code linx.user.prepared}).
+     *
+     * @return 0 for none
+     */
+    public int getPrepared() {
+        return this.prepared;
+    }
+
+    /**
+     * Sets how many children the launcher keeps parked ahead; checked when the launcher is built.
+     *
+     * @param prepared 0 for none
+     */
+    public void setPrepared(int prepared) {
+        this.prepared = prepared;
     }
 
     /**

@@ -79,6 +79,10 @@ final class UserNamespacePropertiesFailureAnalyzer implements FailureAnalyzer, O
         if (key.startsWith("namespaces")) {
             return "List linx.user.namespaces from: user, mount, pid, uts, ipc, net, cgroup.";
         }
+        if (key.equals("prepared")) {
+            return "Set linx.user.prepared to a whole number of children to keep parked ahead, for example 4, or 0 "
+                    + "(the default) for none.";
+        }
         if (key.equals("enabled")) {
             return "Set linx.user.enabled to 'true' (the default) or 'false' (every linx-user bean off).";
         }

@@ -26,7 +26,8 @@ class ConfigurationMetadataTest {
         assertThat(names).containsExactlyInAnyOrder("linx.user.enabled", "linx.user.uid-map", "linx.user.gid-map",
                 "linx.user.setgroups", "linx.user.namespaces", "linx.user.layout", "linx.user.strategy",
                 "linx.user.isolation.enabled", "linx.user.isolation.size", "linx.user.isolation.uids",
-                "linx.user.isolation.gids", "linx.user.isolation.ledger", "management.health.userns.enabled", "management.health.userns.probe-interval");
+                "linx.user.isolation.gids", "linx.user.isolation.ledger", "linx.user.prepared",
+                "management.health.userns.enabled", "management.health.userns.probe-interval");
     }
 
     @Test
@@ -38,6 +39,7 @@ class ConfigurationMetadataTest {
         assertThat(defaultOf("linx.user.strategy").asString()).isEqualTo("auto");
         assertThat(defaultOf("linx.user.isolation.enabled").asBoolean()).isFalse();
         assertThat(defaultOf("linx.user.isolation.size").asLong()).isEqualTo(65_536);
+        assertThat(defaultOf("linx.user.prepared").asInt()).isZero();
         assertThat(defaultOf("management.health.userns.enabled").asBoolean()).isTrue();
         assertThat(defaultOf("management.health.userns.probe-interval").asString()).isEqualTo("10s");
     }

@@ -21,6 +21,9 @@ public final class TestPools {
 
     public static final long HTTP = 9_000_000;
 
+    /** Prepared children with isolation on, each holding a block while it waits. */
+    public static final long PREPARED = 13_000_000;
+
     public static final long GID_OFFSET = 500_000;
 
     private TestPools() {

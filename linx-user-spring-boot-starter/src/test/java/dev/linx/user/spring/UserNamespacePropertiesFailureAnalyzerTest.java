@@ -46,6 +46,16 @@ class UserNamespacePropertiesFailureAnalyzerTest {
     }
 
     @Test
+    void aNegativeNumberOfPreparedChildrenEndsStartUpWithTheReport(CapturedOutput output) {
+        failToStart("--linx.user.prepared=-1");
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Invalid value for 'linx.user.prepared': -1")
+            .contains("Reason: must be 0 or more")
+            .contains("Set linx.user.prepared to a whole number of children");
+    }
+
+    @Test
     void leavesOtherBindingFailuresToSpringBoot() {
         assertThat(new UserNamespacePropertiesFailureAnalyzer().analyze(new IllegalStateException("other"))).isNull();
     }
