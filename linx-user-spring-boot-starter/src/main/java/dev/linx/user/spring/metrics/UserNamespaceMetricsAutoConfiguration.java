@@ -5,15 +5,18 @@ import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 /**
  * Auto-configures the {@code linx.user.rejections} counter and {@code linx.user.operations} timer around every
- * {@link dev.linx.user.UserNamespaceOperations} bean when Micrometer and a {@link MeterRegistry} are present, and
- * the {@code linx.user.pool.blocks} gauge when the launcher is isolated.
+ * {@link dev.linx.user.UserNamespaceOperations} bean when Micrometer and a {@link MeterRegistry} are present, the
+ * {@code linx.user.pool.blocks} gauge when the launcher is isolated, and the {@code linx.user.prepared} counter of
+ * prepared hits and misses when {@code linx.user.prepared} is above 0.
  *
  * <pre>{@code
  * $ curl -s localhost:8080/actuator/prometheus | grep linx_user_rejections
@@ -30,6 +33,15 @@ public final class UserNamespaceMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     UserNamespacePoolMetrics userNamespacePoolMetrics(ObjectProvider<UserNamespaceLauncher> launcher) {
         return new UserNamespacePoolMetrics(launcher);
+    }
+
+    /** A listener of the auto-configured launcher, which hears every start; bound to the registry as a meter. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(MeterRegistry.class)
+    @Conditional(OnPreparedChildrenCondition.class)
+    UserNamespacePreparedMetrics userNamespacePreparedMetrics() {
+        return new UserNamespacePreparedMetrics();
     }
 
     @Bean
