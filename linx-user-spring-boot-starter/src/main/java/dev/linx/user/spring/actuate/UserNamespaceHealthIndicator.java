@@ -39,8 +39,10 @@ import org.springframework.util.Assert;
  * result is not kept.
  *
  * <p>For an isolated launcher the details show the pool's use ({@code size}, {@code blocks}, {@code leased},
- * {@code free}), taken before the probe. A full pool is load, not a fault: the probe, which would need a block of its
- * own, is skipped and the status stays {@code UP}.
+ * {@code free}), taken before the probe; for a launcher with prepared children, how many it keeps and how many wait
+ * ({@code prepared}: {@code target}, {@code ready}), taken before the probe, which takes one like any start. A full
+ * pool is load, not a fault: the probe, which would need a block of its own, is skipped and the status stays
+ * {@code UP}.
  *
  * <pre>{@code
  * $ curl localhost:8080/actuator/health/userns
@@ -174,6 +176,7 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
             }
             return;
         }
+        preparedChildren(builder);
         Optional<IdPool.Usage> usage = poolUsage(builder);
         if (usage.isPresent() && usage.get().free() == 0) {
             fullPool(builder);
@@ -233,6 +236,16 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
             builder.withDetail("pool", pool);
         });
         return usage;
+    }
+
+    /** Adds how many children the launcher keeps prepared and how many wait, for a launcher with prepared children. */
+    private void preparedChildren(Health.Builder builder) {
+        this.launcher.prepared().ifPresent(status -> {
+            Map<String, Integer> prepared = new LinkedHashMap<>();
+            prepared.put("target", status.target());
+            prepared.put("ready", status.ready());
+            builder.withDetail("prepared", prepared);
+        });
     }
 
     private static void fullPool(Health.Builder builder) {
