@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code userns} actuator endpoint: whether user namespaces are supported, this process's own maps, the defaults
- * the launcher writes or, for an isolated launcher, its pool and how much of it is leased, and, at
- * {@code /actuator/userns/{pid}}, the maps of any one process. Read-only.
+ * the launcher writes or, for an isolated launcher, its pool and how much of it is leased, how many prepared children
+ * the launcher keeps and how many wait, and, at {@code /actuator/userns/{pid}}, the maps of any one process.
+ * Read-only.
  *
  * <pre>{@code
  * management.endpoints.web.exposure.include: health,userns
@@ -45,6 +46,9 @@ public final class UserNamespaceEndpoint {
     private final UserNamespaceLauncher.@Nullable Isolation isolation;
 
     private final Supplier<HostReadiness> readiness;
+
+    /** For {@code "prepared"}; null when the endpoint was given no launcher. */
+    private final @Nullable UserNamespaceLauncher launcher;
 
     /**
      * An endpoint that checks the host's readiness on each read.
@@ -76,10 +80,31 @@ public final class UserNamespaceEndpoint {
      */
     public UserNamespaceEndpoint(UserNamespaceOperations operations, @Nullable MapSetup defaults,
             UserNamespaceLauncher.@Nullable Isolation isolation, Supplier<HostReadiness> readiness) {
+        this(operations, defaults, isolation, readiness, null);
+    }
+
+    /**
+     * An endpoint that reports a launcher: its defaults or, isolated, its pool, and its prepared children.
+     *
+     * @param operations reads the maps
+     * @param launcher the launcher the application starts its workloads with
+     * @param readiness the host readiness report, taken on each read
+     */
+    public UserNamespaceEndpoint(UserNamespaceOperations operations, UserNamespaceLauncher launcher,
+            Supplier<HostReadiness> readiness) {
+        // An isolated launcher has no defaults: each workload's maps are its own block, which "pool" describes.
+        this(operations, launcher.isolation().isPresent() ? null : launcher.defaults(),
+                launcher.isolation().orElse(null), readiness, launcher);
+    }
+
+    private UserNamespaceEndpoint(UserNamespaceOperations operations, @Nullable MapSetup defaults,
+            UserNamespaceLauncher.@Nullable Isolation isolation, Supplier<HostReadiness> readiness,
+            @Nullable UserNamespaceLauncher launcher) {
         this.operations = operations;
         this.defaults = defaults;
         this.isolation = isolation;
         this.readiness = readiness;
+        this.launcher = launcher;
     }
 
     /**
@@ -95,7 +120,9 @@ public final class UserNamespaceEndpoint {
         DefaultsDescriptor defaults = (this.defaults != null) ? new DefaultsDescriptor(ranges(this.defaults.uid()),
                 ranges(this.defaults.gid()), this.defaults.setgroups().name().toLowerCase(Locale.ROOT)) : null;
         PoolDescriptor pool = (this.isolation != null) ? PoolDescriptor.of(this.isolation) : null;
-        return new UserNamespacesDescriptor(supported, self, defaults, pool,
+        PreparedDescriptor prepared = (this.launcher != null)
+                ? this.launcher.prepared().map(PreparedDescriptor::of).orElse(null) : null;
+        return new UserNamespacesDescriptor(supported, self, defaults, pool, prepared,
                 ReadinessDescriptor.of(this.readiness.get()));
     }
 
@@ -145,11 +172,25 @@ public final class UserNamespaceEndpoint {
      * @param self this process's maps, absent when unsupported
      * @param defaults what the launcher writes for each workload, absent without a launcher and for an isolated one
      * @param pool where an isolated launcher takes each workload's ids, absent otherwise
+     * @param prepared the launcher's prepared children, absent when it keeps none
      * @param readiness whether this host is ready for user namespaces, and why not
      */
     public record UserNamespacesDescriptor(boolean supported, @Nullable ProcessDescriptor self,
-            @Nullable DefaultsDescriptor defaults, @Nullable PoolDescriptor pool, ReadinessDescriptor readiness)
-            implements OperationResponseBody {
+            @Nullable DefaultsDescriptor defaults, @Nullable PoolDescriptor pool, @Nullable PreparedDescriptor prepared,
+            ReadinessDescriptor readiness) implements OperationResponseBody {
+    }
+
+    /**
+     * A launcher's prepared children.
+     *
+     * @param target how many it keeps parked ahead
+     * @param ready how many wait now
+     */
+    public record PreparedDescriptor(int target, int ready) {
+
+        static PreparedDescriptor of(UserNamespaceLauncher.PreparedStatus status) {
+            return new PreparedDescriptor(status.target(), status.ready());
+        }
     }
 
     /**

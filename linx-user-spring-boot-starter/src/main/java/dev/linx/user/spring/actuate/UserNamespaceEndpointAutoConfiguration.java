@@ -41,9 +41,6 @@ public final class UserNamespaceEndpointAutoConfiguration {
         if (available == null) {
             return new UserNamespaceEndpoint(operations, null);
         }
-        // An isolated launcher has no defaults: each workload's maps are its own block, which "pool" describes.
-        UserNamespaceLauncher.Isolation isolation = available.isolation().orElse(null);
-        return new UserNamespaceEndpoint(operations, (isolation == null) ? available.defaults() : null, isolation,
-                HostReadiness::check);
+        return new UserNamespaceEndpoint(operations, available, HostReadiness::check);
     }
 }
