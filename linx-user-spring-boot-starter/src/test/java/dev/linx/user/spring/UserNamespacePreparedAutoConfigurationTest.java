@@ -10,15 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@code linx.user.prepared}: the auto-configured launcher keeps children parked ahead, from the moment the
@@ -73,6 +82,18 @@ class UserNamespacePreparedAutoConfigurationTest {
     }
 
     @Test
+    void aRealApplicationParksNothingUntilItsRunnersHaveRunAndThenFillsThePool() throws InterruptedException {
+        SpringApplication application = new SpringApplication(SlowRunnerApp.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+
+        try (ConfigurableApplicationContext context = application.run("--linx.user.prepared=2")) {
+            assertThat(context.getBean(SlowRunnerApp.class).parkedWhileRunning).hasValue(0);
+            ParkedChildren.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
+            assertThat(ParkedChildren.parkedShells()).hasSize(2);
+        }
+    }
+
+    @Test
     void thePoolFillsOnceTheApplicationIsReady() {
         this.runner.withPropertyValues("linx.user.prepared=2").run(context -> {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
@@ -112,6 +133,20 @@ class UserNamespacePreparedAutoConfigurationTest {
             assertThat(new String(workload.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("0\n");
             assertThat(workload.waitFor(10, TimeUnit.SECONDS)).isTrue();
         });
+    }
+
+    @Test
+    void aLauncherCreatedOnlyAfterTheApplicationIsReadyStartsPreparingAtOnce() {
+        this.runner.withPropertyValues("linx.user.prepared=1")
+            .withBean(LazyInitializationBeanFactoryPostProcessor.class)
+            .run(context -> {
+                ParkedChildren.applicationReady(context);
+                assertThat(context.getBeanFactory().containsSingleton("userNamespaceLauncher")).isFalse();
+
+                UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+
+                ParkedChildren.awaitReady(launcher, 1);
+            });
     }
 
     @Test
@@ -193,6 +228,20 @@ class UserNamespacePreparedAutoConfigurationTest {
     void disabledIgnoresEvenABadValue() {
         this.runner.withPropertyValues("linx.user.enabled=false", "linx.user.prepared=-1")
             .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(UserNamespaceLauncher.class));
+    }
+
+    /** An application whose last start-up step, a runner, takes longer than parking a child. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class SlowRunnerApp implements ApplicationRunner {
+
+        final AtomicInteger parkedWhileRunning = new AtomicInteger(-1);
+
+        @Override
+        public void run(ApplicationArguments args) throws InterruptedException {
+            Thread.sleep(300);
+            this.parkedWhileRunning.set(ParkedChildren.parkedShells().size());
+        }
     }
 
     private static FailureAnalysis failure(AssertableApplicationContext context) {
