@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -169,6 +170,17 @@ class DocsConfigurationTest {
                 .isSameAs(UserNamespaces.operations(MappingStrategy.AUTO));
             assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
         });
+        // configuration.md: prepared children, parked once the application is ready; a start then is a hit.
+        all.put("prepared: 4", (context, port) -> {
+            UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
+            awaitPrepared(port, 4);
+            JsonNode prepared = getJson(port, "/actuator/userns").get("prepared");
+            assertThat(prepared.get("target").asInt()).isEqualTo(4);
+            assertThat(prepared.get("ready").asInt()).isEqualTo(4);
+            assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
+            JsonNode hits = getJson(port, "/actuator/metrics/linx.user.prepared?tag=result:hit");
+            assertThat(hits.get("measurements").get(0).get("value").asDouble()).isEqualTo(1.0);
+        });
         // configuration.md: isolation with an explicit pool; root inside each workload's own block.
         all.put("uids: \"2000000:1048576\"", (context, port) -> {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
@@ -229,6 +241,21 @@ class DocsConfigurationTest {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Waits (up to 20 s) until the endpoint says {@code count} prepared children wait. */
+    private static void awaitPrepared(int port, int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (getJson(port, "/actuator/userns").get("prepared").get("ready").asInt() < count) {
+            assertThat(System.nanoTime()).as(count + " prepared children ready").isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
         }
     }
 
