@@ -24,6 +24,8 @@ public final class TestPools {
     /** Prepared children with isolation on, each holding a block while it waits. */
     public static final long PREPARED = 13_000_000;
 
+    public static final long WORKLOADS = 15_000_000;
+
     public static final long GID_OFFSET = 500_000;
 
     private TestPools() {

@@ -9,7 +9,9 @@ import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.Workload;
 import java.io.UncheckedIOException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -24,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@code userns} actuator endpoint: whether user namespaces are supported, this process's own maps, the defaults
  * the launcher writes or, for an isolated launcher, its pool and how much of it is leased, how many prepared children
- * the launcher keeps and how many wait, and, at {@code /actuator/userns/{pid}}, the maps of any one process.
+ * the launcher keeps and how many wait, the launcher's live workloads (never their argv or environment), and, at
+ * {@code /actuator/userns/{pid}}, the maps of any one process.
  * Read-only.
  *
  * <pre>{@code
@@ -84,7 +87,8 @@ public final class UserNamespaceEndpoint {
     }
 
     /**
-     * An endpoint that reports a launcher: its defaults or, isolated, its pool, and its prepared children.
+     * An endpoint that reports a launcher: its defaults or, isolated, its pool, its prepared children and its live
+     * workloads.
      *
      * @param operations reads the maps
      * @param launcher the launcher the application starts its workloads with
@@ -110,8 +114,8 @@ public final class UserNamespaceEndpoint {
     /**
      * The whole report.
      *
-     * @return whether user namespaces are supported, this process's maps, the launcher's defaults and the host's
-     *         readiness
+     * @return whether user namespaces are supported, this process's maps, the launcher's defaults, its live
+     *         workloads and the host's readiness
      */
     @ReadOperation
     public UserNamespacesDescriptor userNamespaces() {
@@ -122,7 +126,9 @@ public final class UserNamespaceEndpoint {
         PoolDescriptor pool = (this.isolation != null) ? PoolDescriptor.of(this.isolation) : null;
         PreparedDescriptor prepared = (this.launcher != null)
                 ? this.launcher.prepared().map(PreparedDescriptor::of).orElse(null) : null;
-        return new UserNamespacesDescriptor(supported, self, defaults, pool, prepared,
+        List<WorkloadDescriptor> workloads = (this.launcher != null)
+                ? this.launcher.workloads().stream().map(WorkloadDescriptor::of).toList() : null;
+        return new UserNamespacesDescriptor(supported, self, defaults, pool, prepared, workloads,
                 ReadinessDescriptor.of(this.readiness.get()));
     }
 
@@ -173,11 +179,13 @@ public final class UserNamespaceEndpoint {
      * @param defaults what the launcher writes for each workload, absent without a launcher and for an isolated one
      * @param pool where an isolated launcher takes each workload's ids, absent otherwise
      * @param prepared the launcher's prepared children, absent when it keeps none
+     * @param workloads the launcher's workloads that still run, oldest first; absent without a launcher
      * @param readiness whether this host is ready for user namespaces, and why not
      */
     public record UserNamespacesDescriptor(boolean supported, @Nullable ProcessDescriptor self,
             @Nullable DefaultsDescriptor defaults, @Nullable PoolDescriptor pool, @Nullable PreparedDescriptor prepared,
-            ReadinessDescriptor readiness) implements OperationResponseBody {
+            @Nullable List<WorkloadDescriptor> workloads, ReadinessDescriptor readiness)
+            implements OperationResponseBody {
     }
 
     /**
@@ -190,6 +198,31 @@ public final class UserNamespaceEndpoint {
 
         static PreparedDescriptor of(UserNamespaceLauncher.PreparedStatus status) {
             return new PreparedDescriptor(status.target(), status.ready());
+        }
+    }
+
+    /**
+     * A live workload as an operator may see it: never its argv or environment, which may hold secrets.
+     *
+     * @param pid its pid as the host sees it
+     * @param started when it was released, ISO-8601 in UTC to the second, e.g. {@code 2026-12-04T12:00:00Z}
+     * @param namespaces the namespaces it runs in, lower-case, in {@link dev.linx.user.Namespace}'s order ({@code user} first)
+     * @param uidMap the uid map written for it
+     * @param gidMap the gid map written for it
+     */
+    public record WorkloadDescriptor(long pid, String started, List<String> namespaces,
+            List<RangeDescriptor> uidMap, List<RangeDescriptor> gidMap) {
+
+        static WorkloadDescriptor of(Workload workload) {
+            // Instant.toString of a whole second is always yyyy-MM-ddTHH:mm:ssZ.
+            String started = workload.started().truncatedTo(ChronoUnit.SECONDS).toString();
+            List<String> namespaces = workload.namespaces()
+                .stream()
+                .sorted()
+                .map(namespace -> namespace.name().toLowerCase(Locale.ROOT))
+                .toList();
+            return new WorkloadDescriptor(workload.pid(), started, namespaces, ranges(workload.maps().uid()),
+                    ranges(workload.maps().gid()));
         }
     }
 
