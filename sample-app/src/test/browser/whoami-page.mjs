@@ -58,8 +58,27 @@ try {
   if (x1 === x2) throw new Error('the two blocks are drawn at the same place');
   console.log(`ok: two runs, two labelled blocks: #${first.run} at host uid ${first.start}, #${second.run} at ${second.start}`);
 
+  // Live workloads: a sleep started from the page is listed, from actuator/userns, while it runs, and the page's own
+  // polling takes it off the list once it has exited.
+  await page.click('#sleep');
+  await page.locator('#sleep-status', { hasText: 'as pid' }).waitFor({ timeout: 15000 });
+  const pid = (await page.locator('#sleep-status').textContent()).match(/as pid (\d+)/)[1];
+  const row = page.locator(`#workloads tr[data-pid="${pid}"]`);
+  await row.waitFor({ timeout: 5000 });
+  const columns = await row.locator('td').allTextContents();
+  if (columns[0] !== pid) throw new Error(`the row of pid ${pid} says pid ${columns[0]}`);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /.test(columns[1])) throw new Error(`started "${columns[1]}" is not ISO-8601 UTC`);
+  if (!columns[2].split(', ').includes('user')) throw new Error(`namespaces "${columns[2]}" lack user`);
+  if (!columns[3].startsWith('0')) throw new Error(`the uid map "${columns[3]}" does not start at inside 0`);
+  if (columns.join(' ').includes('sleep')) throw new Error(`the row shows the command line: ${columns.join(' | ')}`);
+  console.log(`ok: a live workload appears: pid ${pid}, started ${columns[1]}, namespaces ${columns[2]}, uid map ${columns[3]}`);
+
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`ok: screenshot ${screenshot}`);
+
+  await row.waitFor({ state: 'detached', timeout: 20000 });
+  if ((await page.locator('#workloads-summary').textContent()) === '') throw new Error('the workloads summary is empty');
+  console.log(`ok: the workload disappears once it has exited: pid ${pid}`);
   if (problems.length > 0) throw new Error(`page errors: ${problems.join('; ')}`);
 } finally {
   await browser.close();

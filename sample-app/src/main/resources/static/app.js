@@ -1,9 +1,11 @@
 // Draws id maps as two columns of ranges, inside on the left and outside on the right, with an arrow per entry, and
-// the host uid axis: the isolation pool block by block, with the blocks of the recent runs labelled on it.
+// the host uid axis: the isolation pool block by block, with the blocks of the recent runs labelled on it. Lists the
+// live workloads as actuator/userns reports them, polled every second.
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const ROW = 34;
+const POLL_MS = 1000;
 
 function el(name, attributes, text) {
   const node = document.createElementNS(SVG, name);
@@ -107,12 +109,102 @@ async function loadPool() {
   }
   figure.hidden = false;
   const pool = report.pool;
-  document.getElementById('pool-summary').textContent = `(${pool.leased ?? '?'} of ${pool.blocks} blocks leased now)`;
+  showPoolSummary(pool);
   drawPool(svg, pool, recent);
   const last = recent.length > 0 ? recent[recent.length - 1] : null;
   legend.textContent = last
     ? `Last run #${last.run}: host uids ${range(last.block.uids.start, last.block.uids.count)}, gids ${range(last.block.gids.start, last.block.gids.count)}.`
     : 'No run yet: press the button below.';
+}
+
+function showPoolSummary(pool) {
+  document.getElementById('pool-summary').textContent = `(${pool.leased ?? '?'} of ${pool.blocks} blocks leased now)`;
+}
+
+// One map as lines of "inside -> outside" ranges, coloured as the drawn maps are.
+function mapCell(entries) {
+  const cell = document.createElement('td');
+  if (entries.length === 0) cell.textContent = 'not written';
+  for (const entry of entries) {
+    const line = document.createElement('div');
+    const inside = document.createElement('code');
+    inside.className = 'inside';
+    inside.textContent = range(entry.inside, entry.length);
+    const outside = document.createElement('code');
+    outside.className = 'outside';
+    outside.textContent = range(entry.outside, entry.length);
+    line.append(inside, ' → ', outside);
+    cell.append(line);
+  }
+  return cell;
+}
+
+function textCell(text) {
+  const cell = document.createElement('td');
+  cell.textContent = text;
+  return cell;
+}
+
+function workloadRow(workload) {
+  const row = document.createElement('tr');
+  row.dataset.pid = workload.pid;
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(workload.started)) / 1000));
+  row.append(textCell(String(workload.pid)), textCell(`${workload.started} (${seconds} s ago)`),
+    textCell(workload.namespaces.join(', ')), mapCell(workload.uidMap), mapCell(workload.gidMap));
+  return row;
+}
+
+function showWorkloads(report, status) {
+  const table = document.getElementById('workloads');
+  const empty = document.getElementById('workloads-empty');
+  const summary = document.getElementById('workloads-summary');
+  const workloads = report?.workloads;
+  if (!workloads) {
+    table.hidden = true;
+    empty.hidden = false;
+    summary.textContent = '';
+    empty.textContent = report ? 'This application has no launcher: no workloads to list.'
+      : `actuator/userns answered ${status}.`;
+    return;
+  }
+  summary.textContent = `(${workloads.length} running now)`;
+  table.querySelector('tbody').replaceChildren(...workloads.map(workloadRow));
+  table.hidden = workloads.length === 0;
+  empty.hidden = workloads.length > 0;
+  empty.textContent = 'None running now.';
+  if (report.pool) showPoolSummary(report.pool);
+}
+
+async function refreshWorkloads() {
+  try {
+    const response = await fetch('actuator/userns');
+    showWorkloads(response.ok ? await response.json() : null, response.status);
+  } catch (error) {
+    showWorkloads(null, `nothing: ${error.message}`);
+  }
+}
+
+async function pollWorkloads() {
+  await refreshWorkloads();
+  setTimeout(pollWorkloads, POLL_MS);
+}
+
+async function startSleep() {
+  const button = document.getElementById('sleep');
+  const status = document.getElementById('sleep-status');
+  button.disabled = true;
+  try {
+    const response = await fetch('sleep', { method: 'POST' });
+    if (response.status === 429) throw new Error('enough sleeps are running already, wait for one to end');
+    if (!response.ok) throw new Error(`sleep answered ${response.status}`);
+    const sleeping = await response.json();
+    status.textContent = `Started sleep ${sleeping.seconds} as pid ${sleeping.pid}: listed while it runs, gone once it has exited.`;
+    await refreshWorkloads();
+  } catch (error) {
+    status.textContent = `Failed: ${error.message}`;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function showSandbox(whoami) {
@@ -154,6 +246,7 @@ async function run() {
     if (!response.ok) throw new Error(`whoami answered ${response.status}`);
     showSandbox(await response.json());
     await loadPool();
+pollWorkloads();
   } catch (error) {
     document.getElementById('status').textContent = `Failed: ${error.message}`;
   } finally {
@@ -162,8 +255,10 @@ async function run() {
 }
 
 document.getElementById('run').addEventListener('click', run);
+document.getElementById('sleep').addEventListener('click', startSleep);
 drawMap(document.getElementById('sandbox-uid-map'), []);
 drawMap(document.getElementById('sandbox-gid-map'), []);
 loadSelf();
 loadLast();
 loadPool();
+pollWorkloads();

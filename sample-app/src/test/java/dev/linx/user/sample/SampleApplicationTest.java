@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -118,6 +121,37 @@ class SampleApplicationTest {
         assertThat(report.get("pool").get("uids").get("count").asLong()).isEqualTo(POOL.count());
         assertThat(report.get("pool").get("size").asLong()).isEqualTo(BLOCK);
         assertThat(report.get("pool").get("blocks").asLong()).isEqualTo(16);
+        assertThat(report.get("workloads").isArray()).isTrue();
+    }
+
+    @Test
+    void aSleepIsListedAmongTheLiveWorkloadsWhileItRunsAndGoneOnceItHasExited() throws InterruptedException {
+        JsonNode sleeping = this.client.post().uri("/sleep").exchange().expectStatus().isAccepted()
+            .expectBody(JsonNode.class).returnResult().getResponseBody();
+        long pid = sleeping.get("pid").asLong();
+
+        JsonNode workload = workload(pid);
+        assertThat(workload).as("pid %d among the live workloads", pid).isNotNull();
+        assertThat(workload.get("namespaces")).extracting(JsonNode::asString).contains("user");
+        assertThat(workload.get("uidMap").get(0).get("inside").asLong()).isZero();
+        assertThat(sleeping.get("seconds").asInt()).isEqualTo(SleepController.SECONDS);
+
+        assertThat(awaitGone(pid)).as("pid %d once it has exited", pid).isTrue();
+    }
+
+    @Test
+    void atMostEightSleepsRunAtOnce() throws InterruptedException {
+        List<Long> pids = new ArrayList<>();
+        for (int i = 0; i < SleepController.AT_ONCE; i++) {
+            pids.add(this.client.post().uri("/sleep").exchange().expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("pid").asLong());
+        }
+
+        this.client.post().uri("/sleep").exchange().expectStatus().isEqualTo(429);
+
+        for (long pid : pids) {
+            assertThat(awaitGone(pid)).as("pid %d once it has exited", pid).isTrue();
+        }
     }
 
     @Test
@@ -160,6 +194,25 @@ class SampleApplicationTest {
         assertThat(sbom.get("bomFormat").asString()).isEqualTo("CycloneDX");
         assertThat(sbom.get("components")).extracting(component -> component.get("name").asString())
             .contains("linx-user-spring-boot-starter", "linx-user-core");
+    }
+
+    private JsonNode workload(long pid) {
+        return getJson("/actuator/userns").get("workloads").valueStream()
+            .filter(w -> w.get("pid").asLong() == pid)
+            .findFirst()
+            .orElse(null);
+    }
+
+    /** Waits for the sleep to have ended and left the list: it sleeps {@value SleepController#SECONDS} s. */
+    private boolean awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SleepController.SECONDS + 10);
+        while (workload(pid) != null) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
     }
 
     private JsonNode getJson(String path) {

@@ -17,7 +17,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * The page end to end in headless Chromium, driven by playwright-core ({@code src/test/browser/whoami-page.mjs}):
  * the application's maps are drawn, the button runs {@code /whoami}, the sandbox's maps appear, and on the host id
  * axis two runs land in two different, labelled blocks of the pool (as root: the pool of application.yml's root
- * profile). The screenshot is kept at {@code sample-app/target/browser/whoami.png}.
+ * profile), and a sleep started from the page appears among the live workloads and disappears once it has exited.
+ * The screenshot, taken while the sleep is listed, is kept at {@code sample-app/target/browser/whoami.png}.
  *
  * <p>Needs Debian's {@code chromium} and {@code npm ci} in {@code src/test/browser}; {@code .ci/run} installs both
  * and sets {@code LINX_BROWSER_TEST=required}, which turns a missing browser into a failure instead of a skip.
@@ -33,7 +34,7 @@ class SampleBrowserTest {
     int port;
 
     @Test
-    void thePageDrawsTheMapsAndTwoRunsInTwoBlocksOfThePoolInChromium() throws IOException, InterruptedException {
+    void thePageDrawsTheMapsTwoRunsInTwoBlocksOfThePoolAndALiveWorkloadInChromium() throws IOException, InterruptedException {
         requireBrowser();
         Path screenshot = Path.of("target/browser/whoami.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
@@ -45,7 +46,7 @@ class SampleBrowserTest {
             .redirectErrorStream(true)
             .start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean exited = node.waitFor(60, TimeUnit.SECONDS);
+        boolean exited = node.waitFor(90, TimeUnit.SECONDS);
         if (!exited) {
             node.destroyForcibly().waitFor();
         }
@@ -53,7 +54,9 @@ class SampleBrowserTest {
         assertThat(exited).as("the browser run finished in time:%n%s", output).isTrue();
         assertThat(node.exitValue()).as("browser run output:%n%s", output).isZero();
         assertThat(output).contains("ok: the workload saw: uid=0(root)")
-            .contains("ok: two runs, two labelled blocks");
+            .contains("ok: two runs, two labelled blocks")
+            .contains("ok: a live workload appears")
+            .contains("ok: the workload disappears once it has exited");
         assertThat(screenshot).isNotEmptyFile();
     }
 
