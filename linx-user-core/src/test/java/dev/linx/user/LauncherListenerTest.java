@@ -197,6 +197,35 @@ class LauncherListenerTest {
     }
 
     @Test
+    void everyListenerHearsTheReleaseWhenAnEarlierOneThrows() {
+        UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops)
+                .listener(l -> new Launch() {
+                    @Override
+                    public void released(Workload workload) {
+                        throw new IllegalStateException("meter down");
+                    }
+                })
+                .listener(l -> new Recording()).build();
+
+        assertThatThrownBy(() -> launcher.start(List.of("true"))).hasMessage("meter down");
+
+        assertThat(heard).last().asString().startsWith("released ");
+    }
+
+    @Test
+    void theListenersThatBeganHearTheFailureWhenALaterOneThrowsAtTheStart() {
+        UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops)
+                .listener(l -> new Recording())
+                .listener(l -> {
+                    throw new IllegalStateException("no launch");
+                }).build();
+
+        assertThatThrownBy(() -> launcher.start(List.of("true"))).hasMessage("no launch");
+
+        assertThat(heard).containsExactly("failed no launch");
+    }
+
+    @Test
     void preparedResultsHearsOnlyHitsAndMisses() throws Exception {
         List<PreparedResult> results = Collections.synchronizedList(new ArrayList<>());
         UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(ops).prepared(1).deferPreparing()
