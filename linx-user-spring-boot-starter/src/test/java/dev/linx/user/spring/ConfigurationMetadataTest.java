@@ -27,6 +27,7 @@ class ConfigurationMetadataTest {
                 "linx.user.setgroups", "linx.user.namespaces", "linx.user.layout", "linx.user.strategy",
                 "linx.user.isolation.enabled", "linx.user.isolation.size", "linx.user.isolation.uids",
                 "linx.user.isolation.gids", "linx.user.isolation.ledger", "linx.user.prepared",
+                "linx.user.observation.enabled",
                 "management.health.userns.enabled", "management.health.userns.probe-interval");
     }
 
@@ -40,6 +41,7 @@ class ConfigurationMetadataTest {
         assertThat(defaultOf("linx.user.isolation.enabled").asBoolean()).isFalse();
         assertThat(defaultOf("linx.user.isolation.size").asLong()).isEqualTo(65_536);
         assertThat(defaultOf("linx.user.prepared").asInt()).isZero();
+        assertThat(defaultOf("linx.user.observation.enabled").asBoolean()).isTrue();
         assertThat(defaultOf("management.health.userns.enabled").asBoolean()).isTrue();
         assertThat(defaultOf("management.health.userns.probe-interval").asString()).isEqualTo("10s");
     }

@@ -1,0 +1,88 @@
+package dev.linx.user.spring.observation;
+
+import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.UserNamespaceLauncher.Launch;
+import dev.linx.user.UserNamespaceLauncher.PreparedResult;
+import dev.linx.user.Workload;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Objects;
+
+/**
+ * Observes every start of a launcher as {@code linx.user.launch}: started when the start begins, an event at each
+ * phase ({@code parked}, {@code mapped}, {@code released}), stopped once the workload runs or with the error the start
+ * fails with. With Spring Boot's observation support that is a timer and, with a tracing bridge, a span, a child of
+ * the observation current on the starting thread (a request's, say). The auto-configuration adds one to the
+ * auto-configured launcher; an application that builds its own launcher adds it itself.
+ *
+ * <pre>{@code
+ * UserNamespaceLauncher launcher = UserNamespaceLauncher.builder(operations)
+ *         .listener(new LaunchObservationListener(observationRegistry, null))
+ *         .build();
+ * }</pre>
+ */
+public final class LaunchObservationListener implements UserNamespaceLauncher.Listener {
+
+    private static final LaunchObservationConvention DEFAULT_CONVENTION = new DefaultLaunchObservationConvention();
+
+    private final ObservationRegistry registry;
+
+    private final LaunchObservationConvention convention;
+
+    /**
+     * A listener that reports to {@code registry}.
+     *
+     * @param registry where the observations go
+     * @param convention the names and keys to use; {@code null} for a global convention registered with
+     *        {@code registry}, if any, else {@link DefaultLaunchObservationConvention}
+     */
+    public LaunchObservationListener(ObservationRegistry registry, LaunchObservationConvention convention) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.convention = convention;
+    }
+
+    @Override
+    public Launch starting(UserNamespaceLauncher launcher) {
+        Observation observation = LaunchObservationDocumentation.LAUNCH.start(this.convention, DEFAULT_CONVENTION,
+                () -> LaunchObservationContext.of(launcher), this.registry);
+        if (observation.isNoop()) {
+            return Launch.NONE;
+        }
+        return new ObservedLaunch(observation, (LaunchObservationContext) observation.getContext());
+    }
+
+    /**
+     * One start's observation. No scope is opened: a scope must be closed on its thread, and a start that another
+     * listener breaks off would leave it open there, making every later observation of the thread its child.
+     */
+    private record ObservedLaunch(Observation observation, LaunchObservationContext context) implements Launch {
+
+        @Override
+        public void prepared(PreparedResult result) {
+            this.context.setPreparedResult(result);
+        }
+
+        @Override
+        public void parked(long hostPid) {
+            this.observation.event(LaunchObservationDocumentation.Events.PARKED);
+        }
+
+        @Override
+        public void mapped(long hostPid) {
+            this.observation.event(LaunchObservationDocumentation.Events.MAPPED);
+        }
+
+        @Override
+        public void released(Workload workload) {
+            this.context.setWorkload(workload);
+            this.observation.event(LaunchObservationDocumentation.Events.RELEASED);
+            this.observation.stop();
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            this.observation.error(error);
+            this.observation.stop();
+        }
+    }
+}
