@@ -59,6 +59,16 @@ class LaunchMetricsTest {
     }
 
     @Test
+    void springBootsObservationSwitchTurnsTheTimerOff() {
+        this.runner.withPropertyValues("management.observations.enable.linx.user.launch=false").run(context -> {
+            Process workload = context.getBean(UserNamespaceLauncher.class).start(List.of("true"));
+            assertThat(workload.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(context.getBean(MeterRegistry.class).find("linx.user.launch").meters()).isEmpty();
+        });
+    }
+
+    @Test
     void everyMeterOfTheObservationHasTheSameTagKeysAndNoPid() {
         this.runner.run(context -> {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
