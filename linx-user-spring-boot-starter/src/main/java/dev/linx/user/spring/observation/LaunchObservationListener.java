@@ -23,8 +23,6 @@ import java.util.Objects;
  */
 public final class LaunchObservationListener implements UserNamespaceLauncher.Listener {
 
-    private static final LaunchObservationConvention DEFAULT_CONVENTION = new DefaultLaunchObservationConvention();
-
     private final ObservationRegistry registry;
 
     private final LaunchObservationConvention convention;
@@ -43,12 +41,18 @@ public final class LaunchObservationListener implements UserNamespaceLauncher.Li
 
     @Override
     public Launch starting(UserNamespaceLauncher launcher) {
-        Observation observation = LaunchObservationDocumentation.LAUNCH.start(this.convention, DEFAULT_CONVENTION,
+        Observation observation = LaunchObservationDocumentation.LAUNCH.start(this.convention, Default.CONVENTION,
                 () -> LaunchObservationContext.of(launcher), this.registry);
         if (observation.isNoop()) {
             return Launch.NONE;
         }
         return new ObservedLaunch(observation, (LaunchObservationContext) observation.getContext());
+    }
+
+    /** Loaded at the first start, not with the bean: the convention's classes cost start-up nothing. */
+    private static final class Default {
+
+        static final LaunchObservationConvention CONVENTION = new DefaultLaunchObservationConvention();
     }
 
     /**
