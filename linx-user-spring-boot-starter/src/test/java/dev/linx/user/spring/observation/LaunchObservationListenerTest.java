@@ -11,6 +11,7 @@ import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.TestPools;
 import io.micrometer.common.KeyValue;
+import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -244,6 +245,28 @@ class LaunchObservationListenerTest {
             .hasSingleObservationThat()
             .hasNameEqualTo("sandbox.start")
             .hasLowCardinalityKeyValue("outcome", "success");
+    }
+
+    @Test
+    void withoutAConventionAGlobalOneOfTheRegistryNamesTheObservation() throws Exception {
+        this.registry.observationConfig().observationConvention(new GlobalLaunchConvention());
+        UserNamespaceLauncher launcher = observed().build();
+
+        run(launcher, List.of("true"));
+
+        TestObservationRegistryAssert.assertThat(this.registry)
+            .hasSingleObservationThat()
+            .hasNameEqualTo("global.launch")
+            .hasLowCardinalityKeyValue("outcome", "success");
+    }
+
+    /** What Spring Boot registers with its registry for every {@code GlobalObservationConvention} bean. */
+    private static final class GlobalLaunchConvention extends DefaultLaunchObservationConvention
+            implements GlobalObservationConvention<LaunchObservationContext> {
+
+        GlobalLaunchConvention() {
+            super("global.launch");
+        }
     }
 
     private UserNamespaceLauncher.Builder observed() {
