@@ -29,13 +29,13 @@ public final class ParkedChild {
 
     private enum State { PARKED, PROCEEDED, CLOSED }
 
-    private final Process process;
+    private final SpawnedProcess process;
     private final long hostPid;
     private final PinnedDir pin;
     private final boolean argvAtRelease;
     private State state = State.PARKED;
 
-    private ParkedChild(Process process, long hostPid, PinnedDir pin, boolean argvAtRelease) {
+    private ParkedChild(SpawnedProcess process, long hostPid, PinnedDir pin, boolean argvAtRelease) {
         this.process = process;
         this.hostPid = hostPid;
         this.pin = pin;
@@ -125,10 +125,11 @@ public final class ParkedChild {
 
     /**
      * Whether the child still waits at the checkpoint: neither released nor closed, and alive (not exited, not a
-     * zombie) as far as the kernel says now. A child killed this very moment may still look alive.
+     * zombie) as far as the kernel says now. A child killed this very moment may still look alive. One
+     * {@code poll(2)} of a pidfd (two with a PID namespace): this runs on every prepared start.
      */
     public synchronized boolean isParked() {
-        return state == State.PARKED && process.isAlive() && pin.isRunning();
+        return state == State.PARKED && !process.anyExited();
     }
 
     /** Completes when the helper process has exited and been reaped, whether parked, released or closed. */

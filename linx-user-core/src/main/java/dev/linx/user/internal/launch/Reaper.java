@@ -79,9 +79,11 @@ final class Reaper {
     /**
      * Stops watching a reaped child's pidfd, before it is closed: a waiter may have reaped it, and its pidfd would
      * otherwise stay readable in the set.
+     *
+     * @param inSet whether the pidfd is in the set now (not {@linkplain #pause paused})
      */
-    void forget(SpawnedProcess process, int pidfd) {
-        if (watched.remove(pidfd, process)) {
+    void forget(SpawnedProcess process, int pidfd, boolean inSet) {
+        if (watched.remove(pidfd, process) && inSet) {
             try (Syscalls sys = Syscalls.open()) {
                 sys.epollDelete(epoll, pidfd);
             } catch (ErrnoException e) {

@@ -157,7 +157,8 @@ final class SpawnedProcess extends Process {
                 return false;
             }
             reaped = true;
-            reaper.forget(this, pidfd);
+            // A waiter polling it has taken it out of the epoll set already: no epoll_ctl then.
+            reaper.forget(this, pidfd, polling == 0);
             closePidfdIfUnused();
             if (initPidfd >= 0) {
                 try (Syscalls sys = Syscalls.open()) {
@@ -179,6 +180,21 @@ final class SpawnedProcess extends Process {
             });
         }
         return true;
+    }
+
+    /**
+     * Whether the child, or pid 1 of its PID namespace, has exited (a zombie counts), as the kernel says now: a
+     * {@code poll(2)} of their pidfds, which turn readable at the exit, rather than a read of {@code /proc/<pid>/stat}.
+     */
+    synchronized boolean anyExited() {
+        if (reaped) {
+            return true;
+        }
+        try (Syscalls sys = Syscalls.open()) {
+            return sys.poll(pidfd, LibC.POLLIN, 0) != 0 || initPidfd >= 0 && sys.poll(initPidfd, LibC.POLLIN, 0) != 0;
+        } catch (ErrnoException e) {
+            return true;
+        }
     }
 
     /** Closes the pidfd once the child is reaped and no waiter polls it. Called holding the lock. */

@@ -3,8 +3,10 @@ package dev.linx.user.internal.prepared;
 import dev.linx.user.internal.launch.ParkedChild;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,6 +52,11 @@ public final class PreparedChildren implements AutoCloseable {
     /** Signalled when a child is taken or dropped, and at close. */
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
+    /**
+     * The death watch of each waiting child, by identity, cancelled when it is taken: a taken child's exit would
+     * otherwise still run the watch on a pool thread, at every workload's exit.
+     */
+    private final IdentityHashMap<Prepared, CompletableFuture<?>> watches = new IdentityHashMap<>();
     /** When a child was last taken ({@link System#nanoTime()}); meaningful once {@code tookAny}. */
     private long lastTake;
     private boolean tookAny;
@@ -84,6 +91,7 @@ public final class PreparedChildren implements AutoCloseable {
     public Prepared take() {
         while (true) {
             Prepared next;
+            CompletableFuture<?> watch;
             lock.lock();
             try {
                 next = closed ? null : ready.pollFirst();
@@ -91,8 +99,13 @@ public final class PreparedChildren implements AutoCloseable {
                     changed.signal();
                     return null;
                 }
+                watch = watches.remove(next);
             } finally {
                 lock.unlock();
+            }
+            if (watch != null) {
+                // Cancelled before the child's exit, the watch's stage never reaches its executor.
+                watch.cancel(false);
             }
             boolean parked = next.child().isParked();
             lock.lock();
@@ -152,6 +165,8 @@ public final class PreparedChildren implements AutoCloseable {
             closed = true;
             left = new ArrayList<>(ready);
             ready.clear();
+            watches.values().forEach(watch -> watch.cancel(false));
+            watches.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -236,16 +251,18 @@ public final class PreparedChildren implements AutoCloseable {
 
     /** Adds a freshly prepared child, watching for its death; {@code false} when the pool closed meanwhile. */
     private boolean offer(Prepared child) {
+        CompletableFuture<?> exit = child.child().onExit();
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
             ready.addLast(child);
+            watches.put(child, exit);
         } finally {
             lock.unlock();
         }
-        child.child().onExit().thenRun(() -> dropIfWaiting(child));
+        exit.thenRun(() -> dropIfWaiting(child));
         return true;
     }
 
@@ -256,6 +273,7 @@ public final class PreparedChildren implements AutoCloseable {
         try {
             removed = ready.remove(child);
             if (removed) {
+                watches.remove(child);
                 changed.signal();
             }
         } finally {
