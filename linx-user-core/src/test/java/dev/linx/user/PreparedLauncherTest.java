@@ -262,10 +262,74 @@ class PreparedLauncherTest {
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("linx-no-such-program");
         assertThatThrownBy(() -> launcher.start(List.of("sh", "a\0b"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> launcher.start(List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> launcher.start(List.of("echo", "x".repeat(200_000))))
-                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("execve");
         assertThat(parkedShells()).containsExactly(waiting);
         assertThat(results).isEmpty();
+    }
+
+    /** {@code echo} with {@code args} after it. */
+    private static List<String> echo(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of("echo"));
+        argv.addAll(args);
+        return argv;
+    }
+
+    /** Arguments of 100,000 bytes, {@code total} bytes in all (rounded up). */
+    private static List<String> arguments(long total) {
+        List<String> args = new ArrayList<>();
+        for (long sum = 0; sum < total; sum += 100_000) {
+            args.add("y".repeat(100_000));
+        }
+        return args;
+    }
+
+    /** What execve(2) takes in all with this JVM's stack limit: a quarter of it, within 128 KiB and 6 MiB. */
+    private static long execArgLimit() throws Exception {
+        String soft = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+                .filter(line -> line.startsWith("Max stack size")).findFirst().orElseThrow()
+                .substring("Max stack size".length()).trim().split("\\s+")[0];
+        long sixMebibytes = 6L << 20;
+        return soft.equals("unlimited") ? sixMebibytes : Math.max(Math.min(sixMebibytes, Long.parseLong(soft) / 4), 131_072);
+    }
+
+    /** A start refused before anything ran: the same exception type and cause from a cold and a prepared launcher. */
+    private void assertRefusedLikeAColdStart(List<String> argv) throws Exception {
+        UserNamespaceLauncher cold = new UserNamespaceLauncher(ops, MapSetup.rootless());
+        assertThatThrownBy(() -> cold.start(argv)).as("cold")
+                .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(IOException.class);
+        UserNamespaceLauncher launcher = prepared(1);
+        awaitReady(launcher, 1);
+        long waiting = parkedShells().getFirst();
+        assertThatThrownBy(() -> launcher.start(argv)).as("prepared")
+                .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(IOException.class)
+                .hasMessageContaining("E2BIG");
+        assertThat(parkedShells()).as("the prepared child is kept").containsExactly(waiting);
+        assertThat(results).as("no child taken").isEmpty();
+        assertThat(Kernel.output(launcher.start(List.of("id", "-u")))).isEqualTo("0\n");
+        assertThat(results).containsExactly(PreparedResult.HIT);
+    }
+
+    @Test
+    void anArgumentLongerThanExecveTakesFailsAPreparedStartAsItFailsAColdOneAndKeepsTheChild() throws Exception {
+        assertRefusedLikeAColdStart(List.of("echo", "x".repeat(200_000)));
+    }
+
+    @Test
+    void anArgvOverTheStackLimitsShareFailsAPreparedStartAsItFailsAColdOneAndKeepsTheChild() throws Exception {
+        assertRefusedLikeAColdStart(echo(arguments(execArgLimit() + 100_000)));
+    }
+
+    @Test
+    void anArgvJustUnderTheStackLimitsShareRunsPrepared() throws Exception {
+        long environment = System.getenv().entrySet().stream()
+                .mapToLong(e -> (e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8).length + 9L).sum();
+        List<String> args = arguments(execArgLimit() - environment - 300_000);
+        UserNamespaceLauncher launcher = prepared(1);
+        awaitReady(launcher, 1);
+        Process workload = launcher.start(echo(args));
+        byte[] out = workload.getInputStream().readAllBytes();
+        assertThat(workload.waitFor()).isZero();
+        assertThat(out).hasSize(args.size() * 100_001);
+        assertThat(results).containsExactly(PreparedResult.HIT);
     }
 
     @Test

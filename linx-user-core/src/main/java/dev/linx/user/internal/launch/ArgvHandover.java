@@ -1,6 +1,5 @@
 package dev.linx.user.internal.launch;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -24,12 +23,6 @@ import java.util.List;
  */
 public final class ArgvHandover {
 
-    /**
-     * The longest argument {@code execve(2)} accepts, terminating NUL included ({@code MAX_ARG_STRLEN}, 32 pages of
-     * 4 KiB): a longer one fails the cold start's spawn with {@code E2BIG}, and must fail a prepared start as early.
-     */
-    static final int MAX_ARG_BYTES = 32 * 4096;
-
     private ArgvHandover() {
     }
 
@@ -39,42 +32,37 @@ public final class ArgvHandover {
      * @throws IllegalArgumentException for an argument holding NUL
      */
     public static byte[] encode(List<String> argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        for (String arg : argv) {
+        // Sized first and filled once: this runs on every prepared start.
+        byte[][] encoded = new byte[argv.size()][];
+        int length = 2;
+        for (int a = 0; a < encoded.length; a++) {
+            String arg = argv.get(a);
             if (arg.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException("argv element contains a NUL character");
             }
             byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            out.write('+');
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    out.write(bytes, start, i - start);
-                    out.write('\n');
-                    out.write('.');
-                    start = i + 1;
+            encoded[a] = bytes;
+            length += bytes.length + 2;
+            for (byte b : bytes) {
+                if (b == '\n') {
+                    length++;
                 }
             }
-            out.write(bytes, start, bytes.length - start);
-            out.write('\n');
         }
-        out.write('!');
-        out.write('\n');
-        return out.toByteArray();
-    }
-
-    /**
-     * Whether {@code execve(2)} could take {@code argv}: no argument longer than {@link #MAX_ARG_BYTES} with its NUL.
-     * The total is left to the kernel, as on a cold start (it depends on the environment and the stack limit).
-     */
-    static boolean fitsExec(List<String> argv) {
-        for (String arg : argv) {
-            // A UTF-8 encoding takes at most 3 bytes per char: most arguments need no encoding to be checked.
-            if (arg.length() * 3L + 1 > MAX_ARG_BYTES
-                    && arg.getBytes(StandardCharsets.UTF_8).length + 1L > MAX_ARG_BYTES) {
-                return false;
+        byte[] message = new byte[length];
+        int at = 0;
+        for (byte[] bytes : encoded) {
+            message[at++] = '+';
+            for (byte b : bytes) {
+                message[at++] = b;
+                if (b == '\n') {
+                    message[at++] = '.';
+                }
             }
+            message[at++] = '\n';
         }
-        return true;
+        message[at++] = '!';
+        message[at] = '\n';
+        return message;
     }
 }

@@ -51,12 +51,13 @@ final class Executables {
      * and relative PATH entries from the child's working directory.
      *
      * @param directory the child's working directory, or {@code null} for the JVM's
+     * @return where it was found, as the child's {@code exec} will name it
      */
-    static void requireWorkload(String program, String path, Path directory) {
+    static Path requireWorkload(String program, String path, Path directory) {
         Lookup lookup = new Lookup(program, path == null ? "" : path, directory == null ? Path.of("") : directory);
         Path known = FOUND.get(lookup);
         if (known != null && isExecutableFile(known)) {
-            return;
+            return known;
         }
         Optional<Path> found = find(program, lookup.path(), lookup.directory());
         if (found.isEmpty()) {
@@ -67,6 +68,7 @@ final class Executables {
             FOUND.clear();
         }
         FOUND.put(lookup, found.get());
+        return found.get();
     }
 
     private static UncheckedIOException notFound(String message) {

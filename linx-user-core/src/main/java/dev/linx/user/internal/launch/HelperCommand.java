@@ -1,6 +1,7 @@
 package dev.linx.user.internal.launch;
 
 import dev.linx.user.Namespace;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -106,23 +107,44 @@ final class HelperCommand {
         command.add(spec.namespaces().contains(Namespace.PID) ? inPidNamespace(script) : script);
         command.add(marker);
         if (spec.rootInside() != null) {
-            // Runs after the checkpoint, when the maps exist: the ids it takes must be mapped by then.
-            command.add(Executables.requireHelper("setpriv"));
-            if (spec.rootInside().uid()) {
-                command.add("--reuid=0");
-            }
-            if (spec.rootInside().gid()) {
-                command.add("--regid=0");
-            }
-            command.add("--keep-groups");
-            // The kept capabilities served only for the switch: the workload starts with root's sets inside, as a
-            // child that was root from the start would, and no inheritable or ambient ones.
-            command.add("--inh-caps=-all");
-            command.add("--ambient-caps=-all");
-            command.add("--");
+            command.addAll(rootInsidePrefix(spec.rootInside()));
         }
         command.addAll(spec.argv());
         return command;
+    }
+
+    /**
+     * What the parked shell {@code exec}s before the workload's argv to take root inside: {@code setpriv} and its
+     * options. It runs after the checkpoint, when the maps exist: the ids it takes must be mapped by then.
+     */
+    static List<String> rootInsidePrefix(ParkSpec.RootInside rootInside) {
+        List<String> prefix = new ArrayList<>();
+        prefix.add(Executables.requireHelper("setpriv"));
+        if (rootInside.uid()) {
+            prefix.add("--reuid=0");
+        }
+        if (rootInside.gid()) {
+            prefix.add("--regid=0");
+        }
+        prefix.add("--keep-groups");
+        // The kept capabilities served only for the switch: the workload starts with root's sets inside, as a
+        // child that was root from the start would, and no inheritable or ambient ones.
+        prefix.add("--inh-caps=-all");
+        prefix.add("--ambient-caps=-all");
+        prefix.add("--");
+        return prefix;
+    }
+
+    /**
+     * The longest {@link #rootInsidePrefix} there is, to check an argv against before knowing which child runs it; empty
+     * when {@code setpriv} is missing, since no child can then switch.
+     */
+    static List<String> longestRootInsidePrefix() {
+        try {
+            return rootInsidePrefix(new ParkSpec.RootInside(true, true));
+        } catch (UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     private static String flag(Namespace namespace) {

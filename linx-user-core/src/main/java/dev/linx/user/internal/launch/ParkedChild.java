@@ -139,23 +139,25 @@ public final class ParkedChild {
 
     /**
      * Checks, before anything irreversible, that a prepared child could {@code exec} {@code argv}: its program is found
-     * on the PATH the child will search, and no argument is too long for {@code execve(2)}; as a cold start would
-     * find when it parks.
+     * on the PATH the child will search, and {@code execve(2)} takes the argv with the JVM's environment
+     * ({@link ExecLimits}, with the longest root-inside prefix a child may put in front); as a cold start would find
+     * when it parks.
      *
      * @throws UncheckedIOException naming what is wrong
      */
     public static void checkWorkload(List<String> argv) {
-        if (!ArgvHandover.fitsExec(argv)) {
-            String message = "an argument is longer than execve(2) takes (" + ArgvHandover.MAX_ARG_BYTES
-                    + " bytes with its terminating NUL)";
-            throw HelperExit.failure(message);
-        }
-        requireWorkload(argv, Map.of(), null);
+        Path program = requireWorkload(argv, Map.of(), null);
+        ExecLimits.check(LongestPrefix.VALUE, argv, program.toString());
     }
 
-    private static void requireWorkload(List<String> argv, Map<String, String> environment, Path directory) {
+    private static Path requireWorkload(List<String> argv, Map<String, String> environment, Path directory) {
         String path = environment.containsKey("PATH") ? environment.get("PATH") : System.getenv("PATH");
-        Executables.requireWorkload(argv.getFirst(), path, directory);
+        return Executables.requireWorkload(argv.getFirst(), path, directory);
+    }
+
+    /** Looked up once: a helper, once found, is remembered for the life of the JVM. */
+    private static final class LongestPrefix {
+        static final List<String> VALUE = HelperCommand.longestRootInsidePrefix();
     }
 
     /** Kills and reaps the child if it never proceeded; leaves a released workload alone. Idempotent. */
