@@ -26,9 +26,29 @@ final class Executables {
      */
     private static final int FOUND_LIMIT = 256;
     private static final ConcurrentHashMap<Lookup, Path> FOUND = new ConcurrentHashMap<>();
+    private static final Path CURRENT = Path.of("");
 
     private record Lookup(String program, String path, Path directory) {
     }
+
+    /**
+     * The last lookup and its answer, checked before {@link #FOUND}: a service that starts one program over and over
+     * (the common case) then compares three references instead of hashing a record with the whole PATH in it, at every
+     * start.
+     */
+    private record Last(Lookup lookup, Path found) {
+
+        boolean answers(String program, String path, Path directory) {
+            return matches(lookup.program(), program) && matches(lookup.path(), path)
+                    && matches(lookup.directory(), directory);
+        }
+
+        private static boolean matches(Object known, Object asked) {
+            return known == asked || known.equals(asked);
+        }
+    }
+
+    private static volatile Last last;
 
     /**
      * A util-linux helper ({@link HelperPrograms#UNSHARE}, {@link HelperPrograms#SETPRIV}), found where the readiness
@@ -54,9 +74,16 @@ final class Executables {
      * @return where it was found, as the child's {@code exec} will name it
      */
     static Path requireWorkload(String program, String path, Path directory) {
-        Lookup lookup = new Lookup(program, path == null ? "" : path, directory == null ? Path.of("") : directory);
+        String searchPath = path == null ? "" : path;
+        Path workingDirectory = directory == null ? CURRENT : directory;
+        Last recent = last;
+        if (recent != null && recent.answers(program, searchPath, workingDirectory) && isExecutableFile(recent.found())) {
+            return recent.found();
+        }
+        Lookup lookup = new Lookup(program, searchPath, workingDirectory);
         Path known = FOUND.get(lookup);
         if (known != null && isExecutableFile(known)) {
+            last = new Last(lookup, known);
             return known;
         }
         Optional<Path> found = find(program, lookup.path(), lookup.directory());
@@ -68,6 +95,7 @@ final class Executables {
             FOUND.clear();
         }
         FOUND.put(lookup, found.get());
+        last = new Last(lookup, found.get());
         return found.get();
     }
 

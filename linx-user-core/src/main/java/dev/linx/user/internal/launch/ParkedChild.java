@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ParkedChild {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** A JVM's environment never changes: read once, not on every start. */
+    private static final String JVM_PATH = System.getenv("PATH");
     private static final byte[] RELEASE_LINE = {'\n'};
 
     private enum State { PARKED, PROCEEDED, CLOSED }
@@ -132,6 +134,14 @@ public final class ParkedChild {
         return state == State.PARKED && !process.anyExited();
     }
 
+    /**
+     * Runs {@code action} on the thread that reaps the helper (at once if it is reaped already), whether parked,
+     * released or closed: it must be short and never block.
+     */
+    public void whenExited(Runnable action) {
+        process.whenReaped(action);
+    }
+
     /** Completes when the helper process has exited and been reaped, whether parked, released or closed. */
     public CompletableFuture<Process> onExit() {
         return process.onExit();
@@ -151,7 +161,7 @@ public final class ParkedChild {
     }
 
     private static Path requireWorkload(List<String> argv, Map<String, String> environment, Path directory) {
-        String path = environment.containsKey("PATH") ? environment.get("PATH") : System.getenv("PATH");
+        String path = environment.containsKey("PATH") ? environment.get("PATH") : JVM_PATH;
         return Executables.requireWorkload(argv.getFirst(), path, directory);
     }
 

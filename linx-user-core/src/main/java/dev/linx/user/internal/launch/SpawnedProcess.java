@@ -394,6 +394,14 @@ final class SpawnedProcess extends Process {
         initPidfd = pidfd;
     }
 
+    /**
+     * Runs {@code action} on the thread that reaps the child, right after the exit is recorded (at once if it was):
+     * no hop to another thread, unlike {@link #onExit()}'s stages, so it must be short and never block.
+     */
+    void whenReaped(Runnable action) {
+        exit.thenRun(action);
+    }
+
     @Override
     public CompletableFuture<Process> onExit() {
         // Async: a caller's dependent stages must never run on the reaper's thread.

@@ -3,7 +3,6 @@ package dev.linx.user.internal.prepared;
 import dev.linx.user.internal.launch.ParkedChild;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -52,11 +51,6 @@ public final class PreparedChildren implements AutoCloseable {
     /** Signalled when a child is taken or dropped, and at close. */
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
-    /**
-     * The death watch of each waiting child, by identity, cancelled when it is taken: a taken child's exit would
-     * otherwise still run the watch on a pool thread, at every workload's exit.
-     */
-    private final IdentityHashMap<Prepared, CompletableFuture<?>> watches = new IdentityHashMap<>();
     /** When a child was last taken ({@link System#nanoTime()}); meaningful once {@code tookAny}. */
     private long lastTake;
     private boolean tookAny;
@@ -91,7 +85,6 @@ public final class PreparedChildren implements AutoCloseable {
     public Prepared take() {
         while (true) {
             Prepared next;
-            CompletableFuture<?> watch;
             lock.lock();
             try {
                 next = closed ? null : ready.pollFirst();
@@ -99,13 +92,8 @@ public final class PreparedChildren implements AutoCloseable {
                     changed.signal();
                     return null;
                 }
-                watch = watches.remove(next);
             } finally {
                 lock.unlock();
-            }
-            if (watch != null) {
-                // Cancelled before the child's exit, the watch's stage never reaches its executor.
-                watch.cancel(false);
             }
             boolean parked = next.child().isParked();
             lock.lock();
@@ -165,8 +153,6 @@ public final class PreparedChildren implements AutoCloseable {
             closed = true;
             left = new ArrayList<>(ready);
             ready.clear();
-            watches.values().forEach(watch -> watch.cancel(false));
-            watches.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -251,18 +237,17 @@ public final class PreparedChildren implements AutoCloseable {
 
     /** Adds a freshly prepared child, watching for its death; {@code false} when the pool closed meanwhile. */
     private boolean offer(Prepared child) {
-        CompletableFuture<?> exit = child.child().onExit();
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
             ready.addLast(child);
-            watches.put(child, exit);
         } finally {
             lock.unlock();
         }
-        exit.thenRun(() -> dropIfWaiting(child));
+        // On the reaping thread, so short: every workload's exit runs it, and a taken child is found in no queue.
+        child.child().whenExited(() -> dropIfWaiting(child));
         return true;
     }
 
@@ -271,16 +256,17 @@ public final class PreparedChildren implements AutoCloseable {
         boolean removed;
         lock.lock();
         try {
-            removed = ready.remove(child);
+            // By identity: a record's equals would compare its fields, on the reaping thread at every exit.
+            removed = ready.removeIf(waiting -> waiting == child);
             if (removed) {
-                watches.remove(child);
                 changed.signal();
             }
         } finally {
             lock.unlock();
         }
         if (removed) {
-            child.discard();
+            // Closing waits for the helper and its streams: never on the reaping thread.
+            CompletableFuture.runAsync(child::discard);
         }
     }
 
