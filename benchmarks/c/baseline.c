@@ -42,8 +42,7 @@ extern char **environ;
 
 /* Must stay identical to HelperCommand.SCRIPT in linx-user-core. */
 static const char SCRIPT[] =
-    "read -r linx_pid linx_rest < /proc/self/stat"
-    " && printf 'linx-ready %s\\n' \"$linx_pid\""
+    "printf 'linx-ready %s\\n' \"$$\""
     " && read -r linx_go"
     " && exec \"$@\"";
 

@@ -136,7 +136,7 @@ double unshare_r_once(const char *unshare_path) {
 
 /* Must stay identical to HelperCommand.PREPARED_SCRIPT in linx-user-core. */
 static const char PREPARED_SCRIPT[] =
-    "read -r linx_pid linx_rest < /proc/self/stat && printf 'linx-ready %s\\n' \"$linx_pid\" || exit 125\n"
+    "printf 'linx-ready %s\\n' \"$$\" || exit 125\n"
     "linx_n=\n"
     "while IFS= read -r linx_l; do\n"
     "case $linx_l in\n"

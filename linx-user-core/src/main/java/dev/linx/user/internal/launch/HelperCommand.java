@@ -13,8 +13,8 @@ import java.util.List;
  * <p>The JVM cannot create the user namespace itself: the kernel refuses {@code unshare(CLONE_NEWUSER)} in a
  * multithreaded process. The script runs inside the new namespaces and
  * <ol>
- *   <li>reports its own pid as the host sees it (read from {@code /proc/self/stat}, which resolves in the host's
- *       procfs even inside a new PID namespace) on stdout: that is readiness;</li>
+ *   <li>reports its own pid as the host sees it on stdout ({@code $$}, or, as pid 1 of a new PID namespace, read
+ *       from {@code /proc/self/stat}, which resolves in the host's procfs): that is readiness;</li>
  *   <li>blocks reading one line from stdin: that is the checkpoint; end of input instead aborts without running
  *       anything;</li>
  *   <li>{@code exec}s the workload, which inherits stdin, stdout and stderr, looked up on the PATH.</li>
@@ -38,10 +38,24 @@ final class HelperCommand {
     /** The line the script prints at the checkpoint, followed by its host pid. */
     static final String READY = "linx-ready ";
 
-    static final String SCRIPT = "read -r linx_pid linx_rest < /proc/self/stat"
-            + " && printf '" + READY + "%s\\n' \"$linx_pid\""
-            + " && read -r linx_go"
-            + " && exec \"$@\"";
+    /**
+     * Readiness without a PID namespace: the shell's own pid, {@code $$}, is the one the host sees, since the shell is
+     * in this JVM's PID namespace. A builtin expansion: no read at all.
+     */
+    private static final String READY_BY_SELF = "printf '" + READY + "%s\\n' \"$$\"";
+
+    /**
+     * Readiness as pid 1 of a new PID namespace, whose {@code $$} would be the outer shell's and whose own pid is 1:
+     * read from {@code /proc/self/stat}, which resolves in the host's procfs. dash's {@code read} takes it one byte
+     * per {@code read(2)}, some 300 system calls, which is why it is kept to the PID-namespace case.
+     */
+    private static final String READY_BY_STAT = "read -r linx_pid linx_rest < /proc/self/stat"
+            + " && printf '" + READY + "%s\\n' \"$linx_pid\"";
+
+    private static final String CHECKPOINT = " && read -r linx_go && exec \"$@\"";
+
+    /** The script without a PID namespace. */
+    static final String SCRIPT = READY_BY_SELF + CHECKPOINT;
 
     /**
      * The script with a PID namespace: pid 1 of the namespace is a subshell, whose status the shell exits with. The
@@ -49,15 +63,14 @@ final class HelperCommand {
      * signal ("Killed") on its stderr, which is not the workload's to read. No descriptor beyond the three is left to
      * the subshell.
      */
-    static final String PID_NAMESPACE_SCRIPT = inPidNamespace(SCRIPT);
+    static final String PID_NAMESPACE_SCRIPT = inPidNamespace(READY_BY_STAT + CHECKPOINT);
 
     /**
-     * {@link #SCRIPT} with the workload's argv read from stdin at release ({@link ArgvHandover}'s lines) and appended
-     * to {@code "$@"}. End of input, or a line it does not know, aborts without running anything. Its variables are
-     * the shell's own, never exported: the workload's environment is the one the shell was started with.
+     * After readiness, a prepared child's shell reads the workload's argv from stdin ({@link ArgvHandover}'s lines)
+     * and appends it to {@code "$@"}. End of input, or a line it does not know, aborts without running anything. Its
+     * variables are the shell's own, never exported: the workload's environment is the one the shell was started with.
      */
-    static final String PREPARED_SCRIPT = "read -r linx_pid linx_rest < /proc/self/stat"
-            + " && printf '" + READY + "%s\\n' \"$linx_pid\" || exit 125\n"
+    private static final String ARGV_AT_RELEASE = " || exit 125\n"
             + "linx_n=\n"
             + "while IFS= read -r linx_l; do\n"
             + "case $linx_l in\n"
@@ -68,6 +81,12 @@ final class HelperCommand {
             + "esac\n"
             + "done\n"
             + "exit 125";
+
+    /** {@link #SCRIPT} with the workload's argv read from stdin at release, without a PID namespace. */
+    static final String PREPARED_SCRIPT = READY_BY_SELF + ARGV_AT_RELEASE;
+
+    /** {@link #PREPARED_SCRIPT} as pid 1 of a PID namespace. */
+    static final String PREPARED_PID_NAMESPACE_SCRIPT = inPidNamespace(READY_BY_STAT + ARGV_AT_RELEASE);
 
     /** Index of the marker in the parked shell's argv: {@code /bin/sh -c SCRIPT MARKER workload...}. */
     static final int MARKER_INDEX = 3;
@@ -103,8 +122,12 @@ final class HelperCommand {
         command.add("--");
         command.add("/bin/sh");
         command.add("-c");
-        String script = spec.argvAtRelease() ? PREPARED_SCRIPT : SCRIPT;
-        command.add(spec.namespaces().contains(Namespace.PID) ? inPidNamespace(script) : script);
+        boolean pid = spec.namespaces().contains(Namespace.PID);
+        if (spec.argvAtRelease()) {
+            command.add(pid ? PREPARED_PID_NAMESPACE_SCRIPT : PREPARED_SCRIPT);
+        } else {
+            command.add(pid ? PID_NAMESPACE_SCRIPT : SCRIPT);
+        }
         command.add(marker);
         if (spec.rootInside() != null) {
             command.addAll(rootInsidePrefix(spec.rootInside()));
