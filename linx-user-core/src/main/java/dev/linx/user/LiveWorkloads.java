@@ -1,5 +1,6 @@
 package dev.linx.user;
 
+import dev.linx.user.internal.launch.Exits;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +21,7 @@ final class LiveWorkloads {
         Workload workload = new Workload(process.pid(), Instant.now(), namespaces, maps);
         // Put first: a workload that is already gone completes onExit at once, and the removal must follow the put.
         live.put(process, workload);
-        process.onExit().whenComplete((exited, error) -> live.remove(process));
+        Exits.whenReaped(process, () -> live.remove(process));
         return workload;
     }
 

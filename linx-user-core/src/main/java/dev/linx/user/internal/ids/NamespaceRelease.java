@@ -1,6 +1,7 @@
 package dev.linx.user.internal.ids;
 
 import dev.linx.user.IdRange;
+import dev.linx.user.internal.launch.Exits;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -29,8 +30,8 @@ public final class NamespaceRelease {
      */
     public static void afterExit(Process workload, boolean pidNamespace, IdRange uids, IdRange gids,
             Runnable release) {
-        // Off the thread that completes onExit (the reaper): giving back waits for the ledger's lock.
-        workload.onExit().whenComplete((process, failure) -> Thread.ofVirtual().name("linx-user-release").start(
+        // Off the reaping thread, which only starts the thread: giving back waits for the ledger's lock.
+        Exits.whenReaped(workload, () -> Thread.ofVirtual().name("linx-user-release").start(
                 pidNamespace ? release : () -> releaseWhenUnmapped(uids, gids, release)));
     }
 
