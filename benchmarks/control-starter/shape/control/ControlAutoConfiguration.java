@@ -1,5 +1,6 @@
 package control;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -8,7 +9,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
-/** The core auto-configuration's shape: two overridable beans, a converter, a listener, a support condition. */
+/**
+ * The core auto-configuration's shape: two overridable beans (the launcher hearing every listener bean), a converter,
+ * two ready-event listeners, a support condition.
+ */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "control.enabled", matchIfMissing = true)
 @Conditional(OnControlSupportCondition.class)
@@ -23,8 +27,15 @@ public final class ControlAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ControlLauncher controlLauncher(ControlOperations operations, ControlProperties properties) {
+    ControlLauncher controlLauncher(ControlOperations operations, ControlProperties properties,
+            ObjectProvider<ControlListener> listeners, ControlPreparedStarter starter) {
+        listeners.orderedStream().forEach(listener -> { });
         return new ControlLauncher(operations);
+    }
+
+    @Bean
+    static ControlPreparedStarter controlPreparedStarter() {
+        return new ControlPreparedStarter();
     }
 
     @Bean

@@ -7,6 +7,8 @@ import dev.linx.user.Workload;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Observes every start of a launcher as {@code linx.user.launch}: started when the start begins, an event at each
@@ -23,7 +25,8 @@ import java.util.Objects;
  */
 public final class LaunchObservationListener implements UserNamespaceLauncher.Listener {
 
-    private final ObservationRegistry registry;
+    /** Looked up at the first start: asking for the registry while the launcher bean is made would make it early. */
+    private final Supplier<ObservationRegistry> registry;
 
     private final LaunchObservationConvention convention;
 
@@ -35,14 +38,23 @@ public final class LaunchObservationListener implements UserNamespaceLauncher.Li
      *        {@code registry}, if any, else {@link DefaultLaunchObservationConvention}
      */
     public LaunchObservationListener(ObservationRegistry registry, LaunchObservationConvention convention) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this(SingletonSupplier.of(Objects.requireNonNull(registry, "registry")), convention);
+    }
+
+    /**
+     * A listener that finds its registry at the first start. The auto-configuration's: Spring Boot's
+     * {@code ObservationRegistry} bean brings the meter registry and every observation handler with it, which made
+     * while the launcher bean is made cost the start-up path tens of milliseconds more than made in their own order.
+     */
+    LaunchObservationListener(Supplier<ObservationRegistry> registry, LaunchObservationConvention convention) {
+        this.registry = SingletonSupplier.of(registry);
         this.convention = convention;
     }
 
     @Override
     public Launch starting(UserNamespaceLauncher launcher) {
         Observation observation = LaunchObservationDocumentation.LAUNCH.start(this.convention, Default.CONVENTION,
-                () -> LaunchObservationContext.of(launcher), this.registry);
+                () -> LaunchObservationContext.of(launcher), this.registry.get());
         if (observation.isNoop()) {
             return Launch.NONE;
         }

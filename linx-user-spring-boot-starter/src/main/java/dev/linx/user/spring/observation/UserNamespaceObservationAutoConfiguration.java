@@ -31,8 +31,8 @@ public final class UserNamespaceObservationAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LaunchObservationListener launchObservationListener(ObservationRegistry registry,
+    LaunchObservationListener launchObservationListener(ObjectProvider<ObservationRegistry> registry,
             ObjectProvider<LaunchObservationConvention> convention) {
-        return new LaunchObservationListener(registry, convention.getIfAvailable());
+        return new LaunchObservationListener(registry::getObject, convention.getIfAvailable());
     }
 }
