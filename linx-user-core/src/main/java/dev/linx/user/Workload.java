@@ -14,7 +14,9 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * @param pid the workload's pid as the host sees it (with a {@link Namespace#PID} namespace, its outermost pid)
+ * @param pid the pid of the workload's {@link Process}, as the host sees it: a process in the workload's user
+ *        namespace, whose maps {@code /proc/<pid>/uid_map} shows. With a {@link Namespace#PID} namespace it is the
+ *        helper shell just outside that namespace, which waits for the namespace's pid 1 and ends with it
  * @param started when it was released into its first instruction
  * @param namespaces the namespaces it was started in, {@link Namespace#USER} among them
  * @param maps the maps written for it: the launcher's defaults, or its own lease's {@link IdLease#mapSetup()}
