@@ -156,8 +156,9 @@ class IsolatedLauncherTest {
 
     private String attack(UserNamespaceLauncher launcher, String script) throws Exception {
         Path secret = shared.resolve("secret");
-        Process victim = start(launcher, "echo secret > \"$1\" && chmod 600 \"$1\" && exec sleep 30",
-                secret.toString());
+        // Written under umask 077 and renamed into place: the file never shows before it is private.
+        Process victim = start(launcher, "umask 077 && echo secret > \"$1.new\" && mv \"$1.new\" \"$1\""
+                + " && exec sleep 30", secret.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(secret) || Files.size(secret) == 0) {
             assertThat(System.nanoTime()).as("victim ready").isLessThan(deadline);

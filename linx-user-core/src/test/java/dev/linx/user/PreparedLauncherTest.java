@@ -55,6 +55,23 @@ class PreparedLauncherTest {
         return prepared(count, Set.of());
     }
 
+    /** Waits until the kernel has ended {@code pid}: a zombie, or gone once reaped (kill(1) returns before that). */
+    private static void awaitDead(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Kernel.exists(pid) && !zombie(pid)) {
+            assertThat(System.nanoTime()).as(pid + " dead").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            return Kernel.field(pid, "State").startsWith("Z");
+        } catch (UncheckedIOException | AssertionError gone) {
+            return true;
+        }
+    }
+
     /** Waits until {@code count} children wait ready. */
     static void awaitReady(UserNamespaceLauncher launcher, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -221,6 +238,7 @@ class PreparedLauncherTest {
         long pid = parkedShells().getFirst();
         // Stopped, then killed: dead to the kernel (a zombie until reaped) whatever the pool has noticed yet.
         new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+        awaitDead(pid);
         assertThat(Kernel.output(launcher.start(List.of("id", "-u")))).isEqualTo("0\n");
     }
 
