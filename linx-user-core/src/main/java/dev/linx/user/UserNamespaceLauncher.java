@@ -184,11 +184,28 @@ public final class UserNamespaceLauncher implements AutoCloseable {
         try {
             launch.released(started);
         } catch (RuntimeException | Error e) {
-            // The caller gets no Process to end it with: the workload must not run on unseen.
-            workload.destroyForcibly();
+            // The caller gets no Process to end it with: the workload must not run on unseen, nor be left unreaped.
+            endNow(workload);
             throw e;
         }
         return workload;
+    }
+
+    /** Kills the workload and waits for its reaped exit (a SIGKILL is not refused), keeping an interrupt pending. */
+    private static void endNow(Process workload) {
+        workload.destroyForcibly();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                workload.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Process launchLeased(List<String> argv, IdLease lease, LongConsumer atCheckpoint, Launch launch) {
