@@ -3,6 +3,9 @@ package dev.linx.user.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static dev.linx.user.spring.MarkdownBlocks.blocks;
+import static dev.linx.user.spring.MarkdownBlocks.lines;
+
 import dev.linx.user.IdMapping;
 import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
@@ -313,31 +316,6 @@ class DocsConfigurationTest {
             }
         }
         return known;
-    }
-
-    /** The bodies of the fenced blocks of one language in a Markdown file. */
-    private static List<String> blocks(Path markdown, String language) throws IOException {
-        List<String> blocks = new ArrayList<>();
-        StringBuilder current = null;
-        for (String line : Files.readAllLines(markdown)) {
-            if (line.startsWith("```")) {
-                if (current != null) {
-                    blocks.add(current.toString());
-                    current = null;
-                }
-                else if (line.equals("```" + language)) {
-                    current = new StringBuilder();
-                }
-            }
-            else if (current != null) {
-                current.append(line).append('\n');
-            }
-        }
-        return blocks;
-    }
-
-    private static List<String> lines(List<String> blocks) {
-        return blocks.stream().flatMap(String::lines).filter(l -> !l.isBlank()).map(String::strip).toList();
     }
 }
 

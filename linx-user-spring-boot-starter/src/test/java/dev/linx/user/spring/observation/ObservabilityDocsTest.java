@@ -9,6 +9,7 @@ import dev.linx.user.ParkedProcess;
 import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
+import dev.linx.user.spring.MarkdownBlocks;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -71,7 +72,7 @@ class ObservabilityDocsTest {
         List<String> source = Files.readAllLines(THIS_SOURCE).stream().map(String::strip).toList();
 
         assertThat(blocks("java")).hasSize(2);
-        assertThat(source).containsAll(lines(blocks("java")));
+        assertThat(source).containsAll(MarkdownBlocks.lines(blocks("java")));
     }
 
     @Test
@@ -198,7 +199,7 @@ class ObservabilityDocsTest {
     /** The scrape lines the page shows as comments, up to their value (a count that depends on the traffic). */
     private static List<String> shownScrapeLines() throws IOException {
         List<String> shown = new ArrayList<>();
-        for (String line : lines(blocks("sh"))) {
+        for (String line : MarkdownBlocks.lines(blocks("sh"))) {
             if (line.startsWith("# linx_user_")) {
                 shown.add(line.substring(2, line.lastIndexOf('}') + 1));
             }
@@ -239,27 +240,7 @@ class ObservabilityDocsTest {
 
     /** The bodies of the fenced blocks of one language in the page. */
     private static List<String> blocks(String language) throws IOException {
-        List<String> blocks = new ArrayList<>();
-        StringBuilder current = null;
-        for (String line : Files.readAllLines(DOC)) {
-            if (line.startsWith("```")) {
-                if (current != null) {
-                    blocks.add(current.toString());
-                    current = null;
-                }
-                else if (line.equals("```" + language)) {
-                    current = new StringBuilder();
-                }
-            }
-            else if (current != null) {
-                current.append(line).append('\n');
-            }
-        }
-        return blocks;
-    }
-
-    private static List<String> lines(List<String> blocks) {
-        return blocks.stream().flatMap(String::lines).filter(l -> !l.isBlank()).map(String::strip).toList();
+        return MarkdownBlocks.blocks(DOC, language);
     }
 
     @SpringBootConfiguration
