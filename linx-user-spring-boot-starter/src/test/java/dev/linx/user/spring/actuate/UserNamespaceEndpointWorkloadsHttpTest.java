@@ -94,15 +94,17 @@ class UserNamespaceEndpointWorkloadsHttpTest {
     }
 
     @Test
-    void neverShowsAWorkloadsArgumentsOrEnvironment() throws IOException {
+    void neverShowsAWorkloadsArgumentsOrEnvironment() throws IOException, InterruptedException {
         String secretArgument = "arg-secret-" + UUID.randomUUID();
         String secretValue = "env-secret-" + UUID.randomUUID();
         // env puts the value into the environment of sh, which stays (": " after cat) with the argument as its $0.
         Process workload = start(List.of("env", "LINX_TEST_SECRET=" + secretValue, "sh", "-c", "cat; :",
                 secretArgument));
         assertThat(listed(workload.pid())).isNotNull();
+        // env is a moment from its exec of sh: the value is in the kernel's view only once it has run it.
+        assertThat(kernelViewWithin(workload, "environ", secretValue)).as("the kernel holds the value")
+            .contains(secretValue);
         assertThat(kernelView(workload, "cmdline")).as("the kernel holds the argument").contains(secretArgument);
-        assertThat(kernelView(workload, "environ")).as("the kernel holds the value").contains(secretValue);
 
         String report = new Http(this.port).get("/actuator/userns").body();
         String process = new Http(this.port).get("/actuator/userns/" + workload.pid()).body();
@@ -150,6 +152,17 @@ class UserNamespaceEndpointWorkloadsHttpTest {
      * {@code /proc/<pid>/<file>} of the workload's process and every descendant, NULs as spaces: with a PID namespace
      * the launcher's process is a helper, and the workload one of its descendants.
      */
+    /** {@link #kernelView} once it contains {@code text}, or as it is after 10 s. */
+    private static String kernelViewWithin(Process workload, String file, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String view = kernelView(workload, file);
+        while (!view.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            view = kernelView(workload, file);
+        }
+        return view;
+    }
+
     private static String kernelView(Process workload, String file) {
         StringBuilder all = new StringBuilder();
         Stream.concat(Stream.of(workload.toHandle()), workload.toHandle().descendants()).forEach(process -> {
