@@ -62,7 +62,22 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
 
     /** The second of the four ids on a {@code Uid:} or {@code Gid:} line: real, effective, saved, filesystem. */
     private static long effective(String line) {
-        return Long.parseLong(line.substring(4).strip().split("\\s+")[1]);
+        // By hand, not split("\\s+"): a regex compiled in a cold JVM costs the start-up path that reads this.
+        int start = 4;
+        while (start < line.length() && Character.isWhitespace(line.charAt(start))) {
+            start++;
+        }
+        while (start < line.length() && !Character.isWhitespace(line.charAt(start))) {
+            start++;
+        }
+        while (start < line.length() && Character.isWhitespace(line.charAt(start))) {
+            start++;
+        }
+        int end = start;
+        while (end < line.length() && !Character.isWhitespace(line.charAt(end))) {
+            end++;
+        }
+        return Long.parseLong(line, start, end, 10);
     }
 
     /** Whether the capability is in the effective set. */
