@@ -1,36 +1,19 @@
 package dev.linx.user.internal.procfs;
 
-import dev.linx.user.Errno;
 import dev.linx.user.IdMapping;
-import dev.linx.user.InvalidMappingException;
 import dev.linx.user.MapSetup;
 import dev.linx.user.MappingStrategy;
 import dev.linx.user.Operation;
-import dev.linx.user.SetgroupsPolicy;
 import dev.linx.user.SetgroupsState;
-import dev.linx.user.UserNamespaceException;
-import dev.linx.user.UserNamespaceException.HelperFailure;
 import dev.linx.user.UserNamespaceOperations;
-import dev.linx.user.internal.maps.MapRules;
-import dev.linx.user.internal.host.HelperPrograms;
 import dev.linx.user.internal.maps.MapText;
-import dev.linx.user.internal.sys.Credentials;
-import dev.linx.user.internal.sys.ErrnoException;
-import dev.linx.user.internal.sys.LibC;
-import dev.linx.user.internal.sys.Syscalls;
-import java.io.FileNotFoundException;
-import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
+import dev.linx.user.internal.procfs.ProcCalls.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The verbs on the real procfs: validate, render, then one {@code write(2)} per file, relative to one open
@@ -56,18 +39,15 @@ public final class ProcfsOperations implements UserNamespaceOperations {
     /** The shared instance with the default strategy, {@link MappingStrategy#AUTO}. */
     public static final ProcfsOperations INSTANCE = BY_STRATEGY.get(MappingStrategy.AUTO);
 
-    private static final byte[] DENY = "deny".getBytes(StandardCharsets.US_ASCII);
     private static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
 
     private final MappingStrategy strategy;
-
-    private volatile Rendered lastRendered;
 
     private ProcfsOperations(MappingStrategy strategy) {
         this.strategy = strategy;
     }
 
-    /** The shared instance for a strategy; its only state is the last setup it rendered. */
+    /** The shared instance for a strategy; it has no state of its own. */
     public static ProcfsOperations of(MappingStrategy strategy) {
         return BY_STRATEGY.get(Objects.requireNonNull(strategy, "strategy"));
     }
@@ -84,247 +64,77 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     @Override
     public List<IdMapping> readUidMap(long pid) {
-        return MapText.parseMap(read(Target.of(pid), Operation.READ_UID_MAP));
+        return MapText.parseMap(calls().read(Target.of(pid), Operation.READ_UID_MAP));
     }
 
     @Override
     public List<IdMapping> readUidMap(ProcessHandle process) {
-        return MapText.parseMap(read(Target.of(process), Operation.READ_UID_MAP));
+        return MapText.parseMap(calls().read(Target.of(process), Operation.READ_UID_MAP));
     }
 
     @Override
     public List<IdMapping> readGidMap(long pid) {
-        return MapText.parseMap(read(Target.of(pid), Operation.READ_GID_MAP));
+        return MapText.parseMap(calls().read(Target.of(pid), Operation.READ_GID_MAP));
     }
 
     @Override
     public List<IdMapping> readGidMap(ProcessHandle process) {
-        return MapText.parseMap(read(Target.of(process), Operation.READ_GID_MAP));
+        return MapText.parseMap(calls().read(Target.of(process), Operation.READ_GID_MAP));
     }
 
     @Override
     public SetgroupsState readSetgroups(long pid) {
-        return setgroupsState(read(Target.of(pid), Operation.READ_SETGROUPS));
+        return setgroupsState(calls().read(Target.of(pid), Operation.READ_SETGROUPS));
     }
 
     @Override
     public SetgroupsState readSetgroups(ProcessHandle process) {
-        return setgroupsState(read(Target.of(process), Operation.READ_SETGROUPS));
+        return setgroupsState(calls().read(Target.of(process), Operation.READ_SETGROUPS));
     }
 
     @Override
     public void setUidMap(long pid, List<IdMapping> map) {
-        writeMap(Target.of(pid), Operation.SET_UID_MAP, map);
+        calls().writeMap(Target.of(pid), Operation.SET_UID_MAP, map);
     }
 
     @Override
     public void setUidMap(ProcessHandle process, List<IdMapping> map) {
-        writeMap(Target.of(process), Operation.SET_UID_MAP, map);
+        calls().writeMap(Target.of(process), Operation.SET_UID_MAP, map);
     }
 
     @Override
     public void setGidMap(long pid, List<IdMapping> map) {
-        writeMap(Target.of(pid), Operation.SET_GID_MAP, map);
+        calls().writeMap(Target.of(pid), Operation.SET_GID_MAP, map);
     }
 
     @Override
     public void setGidMap(ProcessHandle process, List<IdMapping> map) {
-        writeMap(Target.of(process), Operation.SET_GID_MAP, map);
+        calls().writeMap(Target.of(process), Operation.SET_GID_MAP, map);
     }
 
     @Override
     public void denySetgroups(long pid) {
-        deny(Target.of(pid));
+        calls().deny(Target.of(pid));
     }
 
     @Override
     public void denySetgroups(ProcessHandle process) {
-        deny(Target.of(process));
+        calls().deny(Target.of(process));
     }
 
     @Override
     public void setupMaps(long pid, MapSetup setup) {
-        setup(Target.of(pid), setup);
+        calls().setup(Target.of(pid), setup);
     }
 
     @Override
     public void setupMaps(ProcessHandle process, MapSetup setup) {
-        setup(Target.of(process), setup);
+        calls().setup(Target.of(process), setup);
     }
 
-    private static String read(Target target, Operation operation) {
-        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
-            try {
-                return dir.read(operation.fileName());
-            } catch (ErrnoException e) {
-                throw rejection(target, operation, e, dir, null);
-            }
-        }
-    }
-
-    private void writeMap(Target target, Operation operation, List<IdMapping> map) {
-        byte[] text = MapRules.checkAndRender(map, kind(operation));
-        Optional<Path> helper = requiredHelper(operation);
-        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, operation)) {
-            writeMapFile(sys, target, dir, operation, sys.copyOf(text), map, helper);
-        }
-    }
-
-    private static void deny(Target target) {
-        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, Operation.DENY_SETGROUPS)) {
-            write(target, dir, Operation.DENY_SETGROUPS, DenyText.SEGMENT, null);
-        }
-    }
-
-    private void setup(Target target, MapSetup setup) {
-        Rendered text = rendered(Objects.requireNonNull(setup, "setup"));
-        boolean deny = setup.setgroups() == SetgroupsPolicy.DENY;
-        Operation first = deny ? Operation.DENY_SETGROUPS : Operation.SET_UID_MAP;
-        // Both helpers before the first write: a missing one must not leave the setup half done.
-        Optional<Path> uidHelper = requiredHelper(Operation.SET_UID_MAP);
-        Optional<Path> gidHelper = requiredHelper(Operation.SET_GID_MAP);
-        try (Syscalls sys = Syscalls.open(); ProcDir dir = openDir(sys, target, first)) {
-            if (deny) {
-                write(target, dir, Operation.DENY_SETGROUPS, DenyText.SEGMENT, null);
-            }
-            writeMapFile(sys, target, dir, Operation.SET_UID_MAP, text.uid(), setup.uid(), uidHelper);
-            writeMapFile(sys, target, dir, Operation.SET_GID_MAP, text.gid(), setup.gid(), gidHelper);
-        }
-    }
-
-    /**
-     * The checked and rendered text of a setup. The last one is kept, by identity: a {@link MapSetup} is immutable,
-     * and a launcher hands the same instance to every child, so its maps are checked and rendered once, not per child.
-     */
-    private Rendered rendered(MapSetup setup) {
-        Rendered last = lastRendered;
-        if (last != null && last.setup() == setup) {
-            return last;
-        }
-        byte[] uid = MapRules.checkAndRender(setup.uid(), "uid");
-        byte[] gid = MapRules.checkAndRender(setup.gid(), "gid");
-        Arena arena = Arena.ofAuto();
-        Rendered fresh = new Rendered(setup, arena.allocateFrom(ValueLayout.JAVA_BYTE, uid),
-                arena.allocateFrom(ValueLayout.JAVA_BYTE, gid));
-        lastRendered = fresh;
-        return fresh;
-    }
-
-    /** A setup's two maps as written, in native memory freed with the record. */
-    private record Rendered(MapSetup setup, MemorySegment uid, MemorySegment gid) {
-    }
-
-    /** One map: through the helper the strategy requires, else by this process's own write. */
-    private void writeMapFile(Syscalls sys, Target target, ProcDir dir, Operation operation, MemorySegment text,
-            List<IdMapping> map, Optional<Path> helper) {
-        if (helper.isPresent()) {
-            writeThroughHelper(target, dir, operation, helper.get(), map);
-            return;
-        }
-        try {
-            dir.write(operation.fileName(), text);
-        } catch (ErrnoException e) {
-            afterRefusal(sys, target, dir, operation, map, e);
-        }
-    }
-
-    /** The helper every map write goes through under {@code HELPER}, found or reported missing; none otherwise. */
-    private Optional<Path> requiredHelper(Operation operation) {
-        if (strategy != MappingStrategy.HELPER) {
-            return Optional.empty();
-        }
-        String name = helperName(operation);
-        return Optional.of(HelperPrograms.find(name).orElseThrow(() -> new UncheckedIOException(
-                "'" + name + "' not found: install the uidmap package (or use MappingStrategy.DIRECT)",
-                new FileNotFoundException(name))));
-    }
-
-    /**
-     * What follows a direct map write the kernel refused. Under {@code AUTO}, an {@code EPERM} for want of privilege
-     * (this thread lacks {@code CAP_SETUID}, {@code CAP_SETGID} for a gid map, and the map is more than its own
-     * effective id) is retried through the installed helper; the refused write changed nothing. Asking only after a
-     * refusal keeps the common case (root, or a single-id map) free of extra system calls, and decides at every call
-     * from the credentials the kernel has just checked. Any other refusal is reported as the kernel gave it.
-     */
-    private void afterRefusal(Syscalls sys, Target target, ProcDir dir, Operation operation, List<IdMapping> map,
-            ErrnoException refusal) {
-        if (strategy == MappingStrategy.AUTO && refusal.errno() == Errno.EPERM.code()
-                && !directCanWork(sys, operation, map)) {
-            Optional<Path> helper = HelperPrograms.find(helperName(operation));
-            if (helper.isPresent()) {
-                writeThroughHelper(target, dir, operation, helper.get(), map);
-                return;
-            }
-        }
-        throw rejection(target, operation, refusal, dir, map);
-    }
-
-    /**
-     * Whether the kernel lets this thread write the map itself: it holds {@code CAP_SETUID} ({@code CAP_SETGID} for a
-     * gid map), or the map is exactly its own effective id with length 1.
-     */
-    private static boolean directCanWork(Syscalls sys, Operation operation, List<IdMapping> map) {
-        boolean uid = operation == Operation.SET_UID_MAP;
-        long capabilities;
-        try {
-            capabilities = sys.effectiveCapabilities();
-        } catch (ErrnoException e) {
-            throw new IllegalStateException("capget(2) failed with errno " + e.errno(), e);
-        }
-        if ((capabilities & (1L << (uid ? Credentials.CAP_SETUID : Credentials.CAP_SETGID))) != 0) {
-            return true;
-        }
-        return map.size() == 1 && map.getFirst().length() == 1
-                && map.getFirst().outside() == (uid ? LibC.geteuid() : LibC.getegid());
-    }
-
-    private static String helperName(Operation operation) {
-        return operation == Operation.SET_UID_MAP ? HelperPrograms.NEWUIDMAP : HelperPrograms.NEWGIDMAP;
-    }
-
-    private static void writeThroughHelper(Target target, ProcDir dir, Operation operation, Path helper,
-            List<IdMapping> map) {
-        checkAlive(target, dir, operation);
-        HelperFailure failure = HelperWriter.write(helper, target.pid(), map);
-        // Alive before and after: the process held its pid for the whole run, so the helper reached it.
-        checkAlive(target, dir, operation);
-        if (failure != null) {
-            Path path = Path.of("/proc/" + target.pid() + "/" + operation.fileName());
-            throw new UserNamespaceException(operation, path, Errno.EPERM.code(),
-                    RejectionHints.helperHint(operation, dir, map, failure), failure);
-        }
-    }
-
-    private static void checkAlive(Target target, ProcDir dir, Operation operation) {
-        try {
-            dir.read("stat");
-        } catch (ErrnoException e) {
-            throw rejection(target, operation, e, dir, null);
-        }
-    }
-
-    private static ProcDir openDir(Syscalls sys, Target target, Operation operation) {
-        try {
-            return target.open(sys);
-        } catch (ErrnoException e) {
-            throw rejection(target, operation, e, null, null);
-        }
-    }
-
-    private static void write(Target target, ProcDir dir, Operation operation, MemorySegment text,
-            List<IdMapping> map) {
-        try {
-            dir.write(operation.fileName(), text);
-        } catch (ErrnoException e) {
-            throw rejection(target, operation, e, dir, map);
-        }
-    }
-
-    private static UserNamespaceException rejection(Target target, Operation operation, ErrnoException failure,
-            ProcDir dir, List<IdMapping> attempted) {
-        Path path = Path.of("/proc/" + target.pid() + "/" + operation.fileName());
-        String hint = RejectionHints.hint(operation, failure.errno(), dir, attempted);
-        return new UserNamespaceException(operation, path, failure.errno(), hint);
+    /** Not a field: an application that only creates the operations, at start-up, loads none of the calls. */
+    private ProcCalls calls() {
+        return ProcCalls.of(strategy);
     }
 
     private static SetgroupsState setgroupsState(String text) {
@@ -333,35 +143,5 @@ public final class ProcfsOperations implements UserNamespaceOperations {
             case "deny" -> SetgroupsState.DENY;
             default -> throw new IllegalStateException("unexpected setgroups content: '" + text.strip() + "'");
         };
-    }
-
-    private static String kind(Operation operation) {
-        return operation == Operation.SET_UID_MAP ? "uid" : "gid";
-    }
-
-    /** The process a call targets: a pid, or a handle whose identity is checked when its directory is opened. */
-    private record Target(long pid, ProcessHandle handle) {
-
-        static Target of(long pid) {
-            if (pid <= 0) {
-                throw new InvalidMappingException(InvalidMappingException.Reason.NOT_A_PID,
-                        "not a pid: " + pid + " (a pid is a positive number)");
-            }
-            return new Target(pid, null);
-        }
-
-        static Target of(ProcessHandle process) {
-            Objects.requireNonNull(process, "process");
-            return new Target(process.pid(), process);
-        }
-
-        ProcDir open(Syscalls sys) throws ErrnoException {
-            return handle == null ? ProcDir.open(sys, pid) : ProcDir.open(sys, handle);
-        }
-    }
-
-    /** {@code deny} in native memory, made at the first setup rather than when an application creates its beans. */
-    private static final class DenyText {
-        static final MemorySegment SEGMENT = Arena.global().allocateFrom(ValueLayout.JAVA_BYTE, DENY);
     }
 }
