@@ -1,19 +1,8 @@
 package dev.linx.user.spring.actuate;
 
 import dev.linx.user.HostReadiness;
-import dev.linx.user.IdPool;
-import dev.linx.user.IdPoolExhaustedException;
-import dev.linx.user.UserNamespaceException;
 import dev.linx.user.UserNamespaceLauncher;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -22,7 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.Assert;
 
 /**
@@ -56,14 +44,6 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
 
     private static final Log logger = LogFactory.getLog(UserNamespaceHealthIndicator.class);
 
-    private static final List<String> PROBE = List.of("true");
-
-    private static final Health FIRST_CHECK_RUNNING = Health.unknown()
-        .withDetail("check", "the first check is still running")
-        .build();
-
-    private static final long PROBE_TIMEOUT_SECONDS = 10;
-
     private final UserNamespaceLauncher launcher;
 
     private final Supplier<HostReadiness> readiness;
@@ -92,7 +72,7 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
      * @param probeInterval how long a check's result is reused; zero checks at every call
      */
     public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Duration probeInterval) {
-        this(launcher, HostReadiness::check, probeInterval, System::nanoTime);
+        this(launcher, Host.INSTANCE, probeInterval, Host.INSTANCE);
     }
 
     /**
@@ -102,7 +82,7 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
      * @param readiness the host readiness report, taken with each probe
      */
     public UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Supplier<HostReadiness> readiness) {
-        this(launcher, readiness, DEFAULT_PROBE_INTERVAL, System::nanoTime);
+        this(launcher, readiness, DEFAULT_PROBE_INTERVAL, Host.INSTANCE);
     }
 
     UserNamespaceHealthIndicator(UserNamespaceLauncher launcher, Supplier<HostReadiness> readiness,
@@ -127,7 +107,8 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
         }
         if (!this.checking.tryLock()) {
             // Another caller is checking, which can take up to the launcher's timeouts: never queue behind it.
-            return (previous != null) ? previous.health() : FIRST_CHECK_RUNNING;
+            return (previous != null) ? previous.health()
+                    : Health.unknown().withDetail("check", "the first check is still running").build();
         }
         try {
             Result current = this.last;
@@ -155,7 +136,8 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
     private Health check() throws InterruptedException {
         Health.Builder builder = new Health.Builder();
         try {
-            check(builder);
+            // Made per check, not held: the indicator, made at start-up, then loads none of the probe's classes.
+            new UserNamespaceHealthProbe(this.launcher, this.readiness).check(builder);
         }
         catch (RuntimeException ex) {
             logger.warn("User namespace health check failed", ex);
@@ -164,94 +146,23 @@ public final class UserNamespaceHealthIndicator implements HealthIndicator {
         return builder.build();
     }
 
-    private void check(Health.Builder builder) throws InterruptedException {
-        HostReadiness report = this.readiness.get();
-        builder.withDetail("readiness", report.summary());
-        if (!report.ready()) {
-            builder.down();
-            for (HostReadiness.Finding finding : report.findings()) {
-                if (finding.status() == HostReadiness.Status.FAIL) {
-                    builder.withDetail(finding.check().key(), finding.evidence() + " Fix: " + finding.fix());
-                }
-            }
-            return;
-        }
-        preparedChildren(builder);
-        Optional<IdPool.Usage> usage = poolUsage(builder);
-        if (usage.isPresent() && usage.get().free() == 0) {
-            fullPool(builder);
-            return;
-        }
-        builder.withDetail("probe", String.join(" ", PROBE));
-        Process probe;
-        try {
-            probe = this.launcher.start(PROBE);
-        }
-        catch (IdPoolExhaustedException ex) {
-            // Workloads took the last block since the pool was read.
-            fullPool(builder);
-            return;
-        }
-        catch (UserNamespaceException ex) {
-            builder.down()
-                .withDetail("operation", ex.operation().label())
-                .withDetail("path", ex.path().toString())
-                .withDetail("errno", ex.errno().name().toLowerCase(Locale.ROOT));
-            ex.hint().ifPresent(hint -> builder.withDetail("hint", hint));
-            return;
-        }
-        catch (UncheckedIOException ex) {
-            if (ex.getCause() instanceof InterruptedIOException) {
-                // The launcher's way of saying this caller was interrupted: no finding about the host.
-                throw new InterruptedException(ex.getMessage());
-            }
-            builder.down().withDetail("error", ex.getMessage());
-            return;
-        }
-        try {
-            if (!probe.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                probe.destroyForcibly().waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                builder.down().withDetail("error", "the probe did not exit within " + PROBE_TIMEOUT_SECONDS + " s");
-                return;
-            }
-        }
-        catch (InterruptedException ex) {
-            probe.destroyForcibly();
-            throw ex;
-        }
-        int exitCode = probe.exitValue();
-        builder.status(exitCode == 0 ? Status.UP : Status.DOWN).withDetail("exitCode", exitCode);
-    }
+    /**
+     * The host's readiness report and clock. A named class rather than two method references: their lambda classes
+     * would be spun while the application starts, which costs the start-up path more than loading this one.
+     */
+    private enum Host implements Supplier<HostReadiness>, LongSupplier {
 
-    /** Adds the pool's use to the details, for an isolated launcher. */
-    private Optional<IdPool.Usage> poolUsage(Health.Builder builder) {
-        Optional<IdPool.Usage> usage = this.launcher.isolation()
-            .map(isolation -> isolation.pool().usage(isolation.size()));
-        usage.ifPresent(u -> {
-            Map<String, Long> pool = new LinkedHashMap<>();
-            pool.put("size", u.size());
-            pool.put("blocks", u.blocks());
-            pool.put("leased", u.leased());
-            pool.put("free", u.free());
-            builder.withDetail("pool", pool);
-        });
-        return usage;
-    }
+        INSTANCE;
 
-    /** Adds how many children the launcher keeps prepared and how many wait, for a launcher with prepared children. */
-    private void preparedChildren(Health.Builder builder) {
-        this.launcher.prepared().ifPresent(status -> {
-            Map<String, Integer> prepared = new LinkedHashMap<>();
-            prepared.put("target", status.target());
-            prepared.put("ready", status.ready());
-            builder.withDetail("prepared", prepared);
-        });
-    }
+        @Override
+        public HostReadiness get() {
+            return HostReadiness.check();
+        }
 
-    private static void fullPool(Health.Builder builder) {
-        builder.up()
-            .withDetail("probe", "skipped: every block of the pool is leased, and a start fails with"
-                    + " IdPoolExhaustedException until one is given back (load, not a fault)");
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
     }
 
     /** A check's result and when it was taken, in {@link System#nanoTime()} terms. */
