@@ -96,8 +96,8 @@ public final class UserNamespaceAutoConfiguration {
     }
 
     /**
-     * Each map is checked on its own, against the other map's known-good rootless default, so that the failure can
-     * name the one property at fault.
+     * Each map set by a property is checked on its own, against the other map's known-good rootless default, so that
+     * the failure can name the one property at fault.
      */
     static MapSetup checkedDefaults(UserNamespaceProperties properties) {
         MapSetup setup;
@@ -108,9 +108,17 @@ public final class UserNamespaceAutoConfiguration {
             // Only the subordinate layout reads anything: /etc/subuid and /etc/subgid.
             throw new InvalidUserNamespacePropertyException("linx.user.layout", "subordinate", ex);
         }
+        if (!properties.hasUidMap() && !properties.hasGidMap()) {
+            // The layout's own maps, which the launcher validates as it is built: nothing for a property to name.
+            return setup;
+        }
         MapSetup rootless = MapSetup.rootless();
-        check("linx.user.uid-map", setup.uid(), MapSetup.of(setup.uid(), rootless.gid()));
-        check("linx.user.gid-map", setup.gid(), MapSetup.of(rootless.uid(), setup.gid()));
+        if (properties.hasUidMap()) {
+            check("linx.user.uid-map", setup.uid(), MapSetup.of(setup.uid(), rootless.gid()));
+        }
+        if (properties.hasGidMap()) {
+            check("linx.user.gid-map", setup.gid(), MapSetup.of(rootless.uid(), setup.gid()));
+        }
         return setup;
     }
 

@@ -269,6 +269,16 @@ public class UserNamespaceProperties {
         return all;
     }
 
+    /** Whether {@code linx.user.uid-map} is set: otherwise the layout's own uid map applies. */
+    boolean hasUidMap() {
+        return !isEmpty(this.uidMap);
+    }
+
+    /** Whether {@code linx.user.gid-map} is set: otherwise the layout's own gid map applies. */
+    boolean hasGidMap() {
+        return !isEmpty(this.gidMap);
+    }
+
     private static boolean isEmpty(List<IdMapping> map) {
         return map == null || map.isEmpty();
     }
