@@ -46,6 +46,8 @@ final class PreparedChildrenStarter implements ApplicationListener<ApplicationRe
             this.waiting.clear();
         }
         // Cheap: each launcher only starts its own refill thread, which does the parking.
-        launchers.forEach(UserNamespaceLauncher::startPreparing);
+        for (UserNamespaceLauncher launcher : launchers) {
+            launcher.startPreparing();
+        }
     }
 }

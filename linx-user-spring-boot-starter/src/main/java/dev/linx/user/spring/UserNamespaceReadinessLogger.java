@@ -20,14 +20,14 @@ import org.springframework.context.ApplicationListener;
  * without a setuid bit, and about ids that read as the overflow id where the map cannot tell), so it does not set off
  * the FFM linker's bootstrap, ~150 ms of CPU in a cold JVM, while the application is still warming up.
  */
-final class UserNamespaceReadinessLogger implements ApplicationListener<ApplicationReadyEvent> {
+final class UserNamespaceReadinessLogger implements ApplicationListener<ApplicationReadyEvent>, Runnable {
 
     private static final Log logger = LogFactory.getLog(UserNamespaceReadinessLogger.class);
 
     private final Supplier<HostReadiness> readiness;
 
     UserNamespaceReadinessLogger() {
-        this(HostReadiness::check);
+        this(OwnHost.INSTANCE);
     }
 
     UserNamespaceReadinessLogger(Supplier<HostReadiness> readiness) {
@@ -36,7 +36,17 @@ final class UserNamespaceReadinessLogger implements ApplicationListener<Applicat
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
-        Thread.ofPlatform().name("linx-user-readiness").daemon().priority(Thread.MIN_PRIORITY).start(this::log);
+        // No thread builder and no method reference: each would load or spin classes on the start-up path.
+        Thread thread = new Thread(this, "linx-user-readiness");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
+    /** The report thread's work. */
+    @Override
+    public void run() {
+        log();
     }
 
     void log() {
@@ -56,6 +66,20 @@ final class UserNamespaceReadinessLogger implements ApplicationListener<Applicat
             else if (finding.status() == Status.WARN) {
                 logger.info(line);
             }
+        }
+    }
+
+    /**
+     * This host's report, taken on the report thread. Named rather than a method reference, which would load
+     * {@link HostReadiness} and spin a lambda class on the start-up path.
+     */
+    private enum OwnHost implements Supplier<HostReadiness> {
+
+        INSTANCE;
+
+        @Override
+        public HostReadiness get() {
+            return HostReadiness.check();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
@@ -24,7 +25,6 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Measures every {@link UserNamespaceOperations} bean, the auto-configured one or the application's own, so that each
@@ -132,14 +132,37 @@ final class UserNamespaceOperationsMetricsPostProcessor implements BeanPostProce
     }
 
     private UserNamespaceOperationsMeter meter() {
-        // Cached as an Optional: "no unique registry" is decided once, not looked up again at every call.
-        SingletonSupplier<Optional<MeterRegistry>> unique = SingletonSupplier
-            .of(() -> Optional.ofNullable(this.registry.getIfUnique()));
-        return new UserNamespaceOperationsMeter(() -> unique.obtain().orElse(null));
+        return new UserNamespaceOperationsMeter(new UniqueRegistry(this.registry));
     }
 
     private boolean hasMeterRegistry() {
         return this.beanFactory.getBeanNamesForType(MeterRegistry.class, true, false).length > 0;
+    }
+
+    /**
+     * The application's unique meter registry, looked up at the first measured call. Cached as an {@link Optional}:
+     * "no unique registry" is decided once, not looked up again at every call. A class rather than lambdas, which
+     * would be spun on the start-up path.
+     */
+    private static final class UniqueRegistry implements Supplier<@Nullable MeterRegistry> {
+
+        private final ObjectProvider<MeterRegistry> registry;
+
+        private volatile @Nullable Optional<MeterRegistry> found;
+
+        UniqueRegistry(ObjectProvider<MeterRegistry> registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public @Nullable MeterRegistry get() {
+            Optional<MeterRegistry> unique = this.found;
+            if (unique == null) {
+                unique = Optional.ofNullable(this.registry.getIfUnique());
+                this.found = unique;
+            }
+            return unique.orElse(null);
+        }
     }
 
     /** The methods of {@link UserNamespaceOperations} that are measured, as the bean's class implements them. */

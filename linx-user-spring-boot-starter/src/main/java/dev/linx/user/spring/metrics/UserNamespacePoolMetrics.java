@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 import org.springframework.beans.factory.ObjectProvider;
 
@@ -37,10 +38,12 @@ final class UserNamespacePoolMetrics implements MeterBinder {
         if (available == null) {
             return;
         }
-        available.isolation().ifPresent(isolation -> {
-            gauge(registry, isolation, "leased", IdPool.Usage::leased);
-            gauge(registry, isolation, "free", IdPool.Usage::free);
-        });
+        // No lambda for the common case without isolation: it would be spun on the start-up path for nothing.
+        Optional<UserNamespaceLauncher.Isolation> isolation = available.isolation();
+        if (isolation.isPresent()) {
+            gauge(registry, isolation.get(), "leased", IdPool.Usage::leased);
+            gauge(registry, isolation.get(), "free", IdPool.Usage::free);
+        }
     }
 
     private static void gauge(MeterRegistry registry, UserNamespaceLauncher.Isolation isolation, String state,

@@ -7,8 +7,8 @@ import dev.linx.user.Workload;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
-import java.util.function.Supplier;
-import org.springframework.util.function.SingletonSupplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectFactory;
 
 /**
  * Observes every start of a launcher as {@code linx.user.launch}: started when the start begins, an event at each
@@ -26,7 +26,9 @@ import org.springframework.util.function.SingletonSupplier;
 public final class LaunchObservationListener implements UserNamespaceLauncher.Listener {
 
     /** Looked up at the first start: asking for the registry while the launcher bean is made would make it early. */
-    private final Supplier<ObservationRegistry> registry;
+    private final @Nullable ObjectFactory<ObservationRegistry> lookup;
+
+    private volatile @Nullable ObservationRegistry registry;
 
     private final LaunchObservationConvention convention;
 
@@ -38,7 +40,9 @@ public final class LaunchObservationListener implements UserNamespaceLauncher.Li
      *        {@code registry}, if any, else {@link DefaultLaunchObservationConvention}
      */
     public LaunchObservationListener(ObservationRegistry registry, LaunchObservationConvention convention) {
-        this(SingletonSupplier.of(Objects.requireNonNull(registry, "registry")), convention);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.lookup = null;
+        this.convention = convention;
     }
 
     /**
@@ -46,19 +50,29 @@ public final class LaunchObservationListener implements UserNamespaceLauncher.Li
      * {@code ObservationRegistry} bean brings the meter registry and every observation handler with it, which made
      * while the launcher bean is made cost the start-up path tens of milliseconds more than made in their own order.
      */
-    LaunchObservationListener(Supplier<ObservationRegistry> registry, LaunchObservationConvention convention) {
-        this.registry = SingletonSupplier.of(registry);
+    LaunchObservationListener(ObjectFactory<ObservationRegistry> lookup, LaunchObservationConvention convention) {
+        this.lookup = lookup;
         this.convention = convention;
     }
 
     @Override
     public Launch starting(UserNamespaceLauncher launcher) {
         Observation observation = LaunchObservationDocumentation.LAUNCH.start(this.convention, Default.CONVENTION,
-                () -> LaunchObservationContext.of(launcher), this.registry.get());
+                () -> LaunchObservationContext.of(launcher), registry());
         if (observation.isNoop()) {
             return Launch.NONE;
         }
         return new ObservedLaunch(observation, (LaunchObservationContext) observation.getContext());
+    }
+
+    private ObservationRegistry registry() {
+        ObservationRegistry found = this.registry;
+        if (found == null) {
+            // Two first starts at once may both look it up: the same singleton either way.
+            found = Objects.requireNonNull(this.lookup).getObject();
+            this.registry = found;
+        }
+        return found;
     }
 
     /** Loaded at the first start, not with the bean: the convention's classes cost start-up nothing. */

@@ -33,6 +33,6 @@ public final class UserNamespaceObservationAutoConfiguration {
     @ConditionalOnMissingBean
     LaunchObservationListener launchObservationListener(ObjectProvider<ObservationRegistry> registry,
             ObjectProvider<LaunchObservationConvention> convention) {
-        return new LaunchObservationListener(registry::getObject, convention.getIfAvailable());
+        return new LaunchObservationListener(registry, convention.getIfAvailable());
     }
 }
