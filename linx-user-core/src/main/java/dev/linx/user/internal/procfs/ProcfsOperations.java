@@ -43,6 +43,9 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     private final MappingStrategy strategy;
 
+    // The calls are looked up per verb (ProcCalls.of), not held or returned: no field or signature here names them,
+    // so an application that only creates the operations at start-up, and reflects on them, loads none of them.
+
     private ProcfsOperations(MappingStrategy strategy) {
         this.strategy = strategy;
     }
@@ -64,77 +67,72 @@ public final class ProcfsOperations implements UserNamespaceOperations {
 
     @Override
     public List<IdMapping> readUidMap(long pid) {
-        return MapText.parseMap(calls().read(Target.of(pid), Operation.READ_UID_MAP));
+        return MapText.parseMap(ProcCalls.of(strategy).read(Target.of(pid), Operation.READ_UID_MAP));
     }
 
     @Override
     public List<IdMapping> readUidMap(ProcessHandle process) {
-        return MapText.parseMap(calls().read(Target.of(process), Operation.READ_UID_MAP));
+        return MapText.parseMap(ProcCalls.of(strategy).read(Target.of(process), Operation.READ_UID_MAP));
     }
 
     @Override
     public List<IdMapping> readGidMap(long pid) {
-        return MapText.parseMap(calls().read(Target.of(pid), Operation.READ_GID_MAP));
+        return MapText.parseMap(ProcCalls.of(strategy).read(Target.of(pid), Operation.READ_GID_MAP));
     }
 
     @Override
     public List<IdMapping> readGidMap(ProcessHandle process) {
-        return MapText.parseMap(calls().read(Target.of(process), Operation.READ_GID_MAP));
+        return MapText.parseMap(ProcCalls.of(strategy).read(Target.of(process), Operation.READ_GID_MAP));
     }
 
     @Override
     public SetgroupsState readSetgroups(long pid) {
-        return setgroupsState(calls().read(Target.of(pid), Operation.READ_SETGROUPS));
+        return setgroupsState(ProcCalls.of(strategy).read(Target.of(pid), Operation.READ_SETGROUPS));
     }
 
     @Override
     public SetgroupsState readSetgroups(ProcessHandle process) {
-        return setgroupsState(calls().read(Target.of(process), Operation.READ_SETGROUPS));
+        return setgroupsState(ProcCalls.of(strategy).read(Target.of(process), Operation.READ_SETGROUPS));
     }
 
     @Override
     public void setUidMap(long pid, List<IdMapping> map) {
-        calls().writeMap(Target.of(pid), Operation.SET_UID_MAP, map);
+        ProcCalls.of(strategy).writeMap(Target.of(pid), Operation.SET_UID_MAP, map);
     }
 
     @Override
     public void setUidMap(ProcessHandle process, List<IdMapping> map) {
-        calls().writeMap(Target.of(process), Operation.SET_UID_MAP, map);
+        ProcCalls.of(strategy).writeMap(Target.of(process), Operation.SET_UID_MAP, map);
     }
 
     @Override
     public void setGidMap(long pid, List<IdMapping> map) {
-        calls().writeMap(Target.of(pid), Operation.SET_GID_MAP, map);
+        ProcCalls.of(strategy).writeMap(Target.of(pid), Operation.SET_GID_MAP, map);
     }
 
     @Override
     public void setGidMap(ProcessHandle process, List<IdMapping> map) {
-        calls().writeMap(Target.of(process), Operation.SET_GID_MAP, map);
+        ProcCalls.of(strategy).writeMap(Target.of(process), Operation.SET_GID_MAP, map);
     }
 
     @Override
     public void denySetgroups(long pid) {
-        calls().deny(Target.of(pid));
+        ProcCalls.of(strategy).deny(Target.of(pid));
     }
 
     @Override
     public void denySetgroups(ProcessHandle process) {
-        calls().deny(Target.of(process));
+        ProcCalls.of(strategy).deny(Target.of(process));
     }
 
     @Override
     public void setupMaps(long pid, MapSetup setup) {
-        calls().setup(Target.of(pid), setup);
+        ProcCalls.of(strategy).setup(Target.of(pid), setup);
     }
 
     @Override
     public void setupMaps(ProcessHandle process, MapSetup setup) {
-        calls().setup(Target.of(process), setup);
-    }
-
-    /** Not a field: an application that only creates the operations, at start-up, loads none of the calls. */
-    private ProcCalls calls() {
-        return ProcCalls.of(strategy);
+        ProcCalls.of(strategy).setup(Target.of(process), setup);
     }
 
     private static SetgroupsState setgroupsState(String text) {
