@@ -42,6 +42,11 @@ public record Credentials(long euid, long egid, long effectiveCapabilities) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + STATUS, e);
         }
+        return parse(status);
+    }
+
+    /** The credentials a status file's text gives. */
+    static Credentials parse(String status) {
         long euid = -1;
         long egid = -1;
         long capabilities = 0;

@@ -29,4 +29,17 @@ class CredentialsTest {
         assertThat(afterDrop.get().effectiveCapabilities()).isEqualTo(capget.get());
         assertThat(Credentials.current().has(Credentials.CAP_SETUID)).as("this thread's").isTrue();
     }
+
+    @Test
+    void theIdsAreTheEffectiveOnesOfTheStatusLines() {
+        String status = "Name:\tjava\nUid:\t1000\t65534\t1000\t65534\nGid:\t100  4242 100\t4242\n"
+                + "CapEff:\t00000000000000c0\n";
+
+        Credentials credentials = Credentials.parse(status);
+
+        assertThat(credentials.euid()).isEqualTo(65534);
+        assertThat(credentials.egid()).isEqualTo(4242);
+        assertThat(credentials.has(Credentials.CAP_SETUID)).isTrue();
+        assertThat(credentials.has(Credentials.CAP_SETGID)).isTrue();
+    }
 }
