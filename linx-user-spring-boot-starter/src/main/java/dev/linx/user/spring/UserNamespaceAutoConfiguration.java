@@ -109,7 +109,8 @@ public final class UserNamespaceAutoConfiguration {
             throw new InvalidUserNamespacePropertyException("linx.user.layout", "subordinate", ex);
         }
         if (!properties.hasUidMap() && !properties.hasGidMap()) {
-            // The layout's own maps, which the launcher validates as it is built: nothing for a property to name.
+            // The layout's own maps: rootless ones are valid by construction, subordinate ones were checked as they
+            // were read (a failure there names the layout, above), and the launcher's builder checks them again.
             return setup;
         }
         MapSetup rootless = MapSetup.rootless();
