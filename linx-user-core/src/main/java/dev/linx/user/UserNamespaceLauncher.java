@@ -1,6 +1,7 @@
 package dev.linx.user;
 
 import dev.linx.user.internal.ids.NamespaceRelease;
+import dev.linx.user.internal.launch.Exits;
 import dev.linx.user.internal.launch.RootPlan;
 import dev.linx.user.internal.prepared.PreparedChildren;
 import dev.linx.user.internal.sys.Credentials;
@@ -194,18 +195,7 @@ public final class UserNamespaceLauncher implements AutoCloseable {
     /** Kills the workload and waits for its reaped exit (a SIGKILL is not refused), keeping an interrupt pending. */
     private static void endNow(Process workload) {
         workload.destroyForcibly();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                workload.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Exits.await(workload, null);
     }
 
     private Process launchLeased(List<String> argv, IdLease lease, LongConsumer atCheckpoint, Launch launch) {

@@ -1,8 +1,12 @@
 package dev.linx.user.internal.launch;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Runs bookkeeping at a workload's exit on the thread that reaps it, without the hop to the common pool that
- * {@link Process#onExit()}'s stages take (a thread and a task per exit, on every start).
+ * A workload's exit: bookkeeping run on the thread that reaps it, without the hop to the common pool that
+ * {@link Process#onExit()}'s stages take (a thread and a task per exit, on every start); and a wait for it that an
+ * interrupt does not cut short.
  *
  * <pre>{@code
  * Exits.whenReaped(workload, () -> live.remove(workload));
@@ -25,6 +29,35 @@ public final class Exits {
             spawned.whenReaped(action);
         } else {
             process.onExit().thenRun(action);
+        }
+    }
+
+    /**
+     * Waits for {@code process} to exit, at most {@code limit}, through interrupts: one that comes during the wait is
+     * kept pending for the caller, so cleanup that must finish (a kill and its reap) does.
+     *
+     * @param process the process to wait for
+     * @param limit the longest wait; {@code null} for none
+     */
+    public static void await(Process process, Duration limit) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (limit == null) {
+                        process.waitFor();
+                    } else {
+                        process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS);
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

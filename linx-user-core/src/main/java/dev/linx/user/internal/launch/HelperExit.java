@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a helper that will never run its workload (it failed, or was closed parked) and leaves nothing behind: kills it,
@@ -34,37 +33,14 @@ final class HelperExit {
             boolean signalled = pin.kill();
             pin.close();
             if (signalled) {
-                waitFor(process, EXIT_AFTER_KILL);
+                Exits.await(process, EXIT_AFTER_KILL);
             }
         }
         process.destroyForcibly();
-        waitFor(process, null);
+        Exits.await(process, null);
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());
         closeQuietly(process.getErrorStream());
-    }
-
-    /** Waits for the process to exit, at most {@code limit} ({@code null}: no limit), keeping an interrupt pending. */
-    static void waitFor(Process process, Duration limit) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    if (limit == null) {
-                        process.waitFor();
-                    } else {
-                        process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS);
-                    }
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** What the helper said on its stderr, at most {@value #MAX_HELPER_MESSAGE} bytes; empty if it cannot be read. */

@@ -102,7 +102,7 @@ final class HelperReadiness {
         if (line == null) {
             message = "";
             // End of output: the helper is exiting; its stderr says why (unshare's own words, for humans only).
-            HelperExit.waitFor(process, HelperExit.EXIT_AFTER_KILL);
+            Exits.await(process, HelperExit.EXIT_AFTER_KILL);
             if (!process.isAlive()) {
                 status = " (exit status " + process.exitValue() + ")";
                 message = HelperExit.readQuietly(process.getErrorStream());
