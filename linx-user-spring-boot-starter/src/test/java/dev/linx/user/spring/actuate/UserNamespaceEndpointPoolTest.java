@@ -7,11 +7,9 @@ import dev.linx.user.IdLease;
 import dev.linx.user.IdPool;
 import dev.linx.user.IdRange;
 import dev.linx.user.spring.TestPools;
-import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The endpoint's {@code "pool"}: an isolated launcher's ranges, block size and use. */
@@ -19,10 +17,7 @@ class UserNamespaceEndpointPoolTest {
 
     private static final long UIDS = TestPools.ENDPOINT;
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
-                UserNamespaceEndpointAutoConfiguration.class))
-        .withPropertyValues("management.endpoints.web.exposure.include=userns");
+    private final ApplicationContextRunner runner = ExposedEndpointRunner.create();
 
     @TempDir
     Path ledger;

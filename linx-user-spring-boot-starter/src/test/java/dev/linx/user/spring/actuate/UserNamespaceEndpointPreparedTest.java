@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.ParkedChildren;
-import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The endpoint's {@code "prepared"}: how many children the launcher keeps parked ahead and how many wait. */
 @Timeout(120)
 class UserNamespaceEndpointPreparedTest {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
-                UserNamespaceEndpointAutoConfiguration.class))
-        .withPropertyValues("management.endpoints.web.exposure.include=userns");
+    private final ApplicationContextRunner runner = ExposedEndpointRunner.create();
 
     @AfterEach
     void noChildIsLeftOnceTheContextIsClosed() throws InterruptedException {

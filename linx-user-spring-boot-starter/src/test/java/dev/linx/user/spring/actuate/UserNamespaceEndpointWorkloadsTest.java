@@ -6,22 +6,17 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.TestPools;
-import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The endpoint's {@code "workloads"}: there with a launcher (empty while none runs), absent without one. */
 class UserNamespaceEndpointWorkloadsTest {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(UserNamespaceAutoConfiguration.class,
-                UserNamespaceEndpointAutoConfiguration.class))
-        .withPropertyValues("management.endpoints.web.exposure.include=userns");
+    private final ApplicationContextRunner runner = ExposedEndpointRunner.create();
 
     @TempDir
     Path ledger;
