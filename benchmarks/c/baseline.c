@@ -74,15 +74,7 @@ static void park(struct parked *p, unsigned long seq) {
     char marker[64];
     snprintf(marker, sizeof marker, "linx-parked-%d-%lu", (int) getpid(), seq);
     char *argv[] = {"unshare", "--user", "--", "/bin/sh", "-c", (char *) SCRIPT, marker, "true", NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    int rc = posix_spawn(&p->helper, unshare_path, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc) { errno = rc; die("posix_spawn"); }
+    p->helper = spawn_piped(unshare_path, argv, in, out, err, NULL);
     close(in[0]); close(out[1]); close(err[1]);
     p->in = in[1]; p->out = out[0]; p->err = err[0];
 

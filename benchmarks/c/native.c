@@ -113,21 +113,32 @@ double native_once(int extra_flags) {
     return t1 - t0;
 }
 
-double unshare_r_once(const char *unshare_path) {
-    int in[2], out[2], err[2];
-    pipes(in, out, err);
-    char *argv[] = {"unshare", "-r", "true", NULL};
+/*
+ * posix_spawn of path with the child's ends of three pipes on 0, 1 and 2 and every other descriptor closed, as the
+ * library's launcher spawns; dies on failure. Stamps *t0 (when given) right before the spawn, after the file actions
+ * are built: a caller timing a request starts its clock there.
+ */
+int spawn_piped(const char *path, char *argv[], const int in[2], const int out[2], const int err[2], double *t0) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
     posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    double t0 = now_us();
+    if (t0) *t0 = now_us();
     pid_t pid;
-    int rc = posix_spawn(&pid, unshare_path, &fa, NULL, argv, environ);
+    int rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    if (rc) { errno = rc; fail("posix_spawn unshare -r"); }
+    if (rc) { errno = rc; fail(argv[0]); }
+    return pid;
+}
+
+double unshare_r_once(const char *unshare_path) {
+    int in[2], out[2], err[2];
+    pipes(in, out, err);
+    char *argv[] = {"unshare", "-r", "true", NULL};
+    double t0;
+    pid_t pid = spawn_piped(unshare_path, argv, in, out, err, &t0);
     reap_ok(pid, "unshare -r");
     double t1 = now_us();
     close_all(in, out, err);
@@ -152,15 +163,7 @@ void prepared_park(struct prepared *p, const char *unshare_path) {
     int in[2], out[2], err[2];
     pipes(in, out, err);
     char *argv[] = {"unshare", "-r", "--", "/bin/sh", "-c", (char *) PREPARED_SCRIPT, "linx-parked-c", NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    int rc = posix_spawn(&p->pid, unshare_path, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc) { errno = rc; fail("posix_spawn prepared"); }
+    p->pid = spawn_piped(unshare_path, argv, in, out, err, NULL);
     close(in[0]); close(out[1]); close(err[1]);
     p->in = in[1]; p->out = out[0]; p->err = err[0];
     char line[64];

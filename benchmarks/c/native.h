@@ -8,6 +8,10 @@ void native_init(void);
 /* One request through clone(CLONE_NEWUSER | CLONE_VM | CLONE_VFORK | extra_flags): start -> reaped exit, in us. */
 double native_once(int extra_flags);
 
+/* posix_spawn of path with the child's ends of the three pipes on 0, 1 and 2; *t0, when given, stamped right
+ * before the spawn. Dies on failure. */
+int spawn_piped(const char *path, char *argv[], const int in[2], const int out[2], const int err[2], double *t0);
+
 /* One request through posix_spawn of `unshare -r true`: start -> reaped exit, in us. */
 double unshare_r_once(const char *unshare_path);
 
