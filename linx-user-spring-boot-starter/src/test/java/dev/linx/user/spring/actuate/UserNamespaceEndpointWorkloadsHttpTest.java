@@ -148,10 +148,6 @@ class UserNamespaceEndpointWorkloadsHttpTest {
             .toList();
     }
 
-    /**
-     * {@code /proc/<pid>/<file>} of the workload's process and every descendant, NULs as spaces: with a PID namespace
-     * the launcher's process is a helper, and the workload one of its descendants.
-     */
     /** {@link #kernelView} once it contains {@code text}, or as it is after 10 s. */
     private static String kernelViewWithin(Process workload, String file, String text) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -163,6 +159,10 @@ class UserNamespaceEndpointWorkloadsHttpTest {
         return view;
     }
 
+    /**
+     * {@code /proc/<pid>/<file>} of the workload's process and every descendant, NULs as spaces: with a PID namespace
+     * the launcher's process is a helper, and the workload one of its descendants.
+     */
     private static String kernelView(Process workload, String file) {
         StringBuilder all = new StringBuilder();
         Stream.concat(Stream.of(workload.toHandle()), workload.toHandle().descendants()).forEach(process -> {
