@@ -28,7 +28,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +36,6 @@
 #include <unistd.h>
 
 #include "native.h"
-
-extern char **environ;
 
 /* Must stay identical to HelperCommand.SCRIPT in linx-user-core. */
 static const char SCRIPT[] =
