@@ -3,11 +3,13 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -144,12 +146,9 @@ class IsolatedLauncherTest {
         awaitLeased(0);
     }
 
-    private void awaitLeased(long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool().usage(65_536).leased() != expected) {
-            assertThat(System.nanoTime()).as("leased blocks back to " + expected).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private void awaitLeased(long expected) {
+        await("leased blocks back to " + expected).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+            .until(() -> pool().usage(65_536).leased() == expected);
     }
 
     // Attacks from one sandbox's root on another's workload.
@@ -159,11 +158,8 @@ class IsolatedLauncherTest {
         // Written under umask 077 and renamed into place: the file never shows before it is private.
         Process victim = start(launcher, "umask 077 && echo secret > \"$1.new\" && mv \"$1.new\" \"$1\""
                 + " && exec sleep 30", secret.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(secret) || Files.size(secret) == 0) {
-            assertThat(System.nanoTime()).as("victim ready").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        await("victim ready").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+            .until(() -> Files.exists(secret) && Files.size(secret) > 0);
         Thread.sleep(50);   // the victim has exec'd sleep
         Process attacker = start(launcher, "{ " + script + "; } 2>&1", Long.toString(victim.pid()), secret.toString());
         String out = new String(attacker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

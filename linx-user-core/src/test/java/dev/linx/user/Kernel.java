@@ -1,6 +1,7 @@
 package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -140,12 +142,9 @@ final class Kernel {
     }
 
     /** Waits until unshare has created the impostor's namespace: an unpinned write would then succeed on it. */
-    static void awaitOwnUserNamespace(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (namespace(pid, "user").equals(namespace(ProcessHandle.current().pid(), "user"))) {
-            assertThat(System.nanoTime()).as("impostor in its own namespace").isLessThan(deadline);
-            Thread.sleep(1);
-        }
+    static void awaitOwnUserNamespace(long pid) {
+        await("impostor in its own namespace").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+            .until(() -> !namespace(pid, "user").equals(namespace(ProcessHandle.current().pid(), "user")));
     }
 
     /**
@@ -171,11 +170,8 @@ final class Kernel {
         return pids;
     }
 
-    static void awaitGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (exists(pid)) {
-            assertThat(System.nanoTime()).as("pid " + pid + " reaped").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    static void awaitGone(long pid) {
+        await("pid " + pid + " reaped").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+            .until(() -> !exists(pid));
     }
 }

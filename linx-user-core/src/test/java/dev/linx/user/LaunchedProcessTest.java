@@ -3,6 +3,7 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedWriter;
 import java.time.Duration;
@@ -182,13 +183,10 @@ class LaunchedProcessTest {
     }
 
     /** Waits until the workload's background child runs, and returns its pid. */
-    private long awaitChild() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<Long> found = Kernel.processesWith(sleep + sleep);
-        while (found.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            found = Kernel.processesWith(sleep + sleep);
-        }
+    private long awaitChild() {
+        List<Long> found = await("the workload's background child").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> Kernel.processesWith(sleep + sleep), processes -> !processes.isEmpty());
         assertThat(found).as("the workload's background child").hasSize(1);
         return found.getFirst();
     }

@@ -2,8 +2,10 @@ package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +50,9 @@ class LauncherWorkloadsTest {
         return launcher;
     }
 
-    static void awaitNoWorkload(UserNamespaceLauncher launcher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!launcher.workloads().isEmpty()) {
-            assertThat(System.nanoTime()).as("every workload gone from " + launcher).isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    static void awaitNoWorkload(UserNamespaceLauncher launcher) {
+        await("every workload gone from " + launcher).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+            .until(() -> launcher.workloads().isEmpty());
     }
 
     @Test

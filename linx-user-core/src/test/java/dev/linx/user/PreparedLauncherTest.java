@@ -3,6 +3,7 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.UserNamespaceLauncher.PreparedResult;
 import java.io.BufferedReader;
@@ -13,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -56,12 +58,9 @@ class PreparedLauncherTest {
     }
 
     /** Waits until the kernel has ended {@code pid}: a zombie, or gone once reaped (kill(1) returns before that). */
-    private static void awaitDead(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Kernel.exists(pid) && !zombie(pid)) {
-            assertThat(System.nanoTime()).as(pid + " dead").isLessThan(deadline);
-            Thread.sleep(1);
-        }
+    private static void awaitDead(long pid) {
+        await(pid + " dead").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+            .until(() -> !Kernel.exists(pid) || zombie(pid));
     }
 
     private static boolean zombie(long pid) {
@@ -73,12 +72,9 @@ class PreparedLauncherTest {
     }
 
     /** Waits until {@code count} children wait ready. */
-    static void awaitReady(UserNamespaceLauncher launcher, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (launcher.prepared().orElseThrow().ready() < count) {
-            assertThat(System.nanoTime()).as(count + " prepared children ready").isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    static void awaitReady(UserNamespaceLauncher launcher, int count) {
+        await(count + " prepared children ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
+            .until(() -> launcher.prepared().orElseThrow().ready() >= count);
     }
 
     /** The pids of this JVM's parked shells (prepared ones included), from the marker in their command line. */
@@ -429,11 +425,8 @@ class PreparedLauncherTest {
         assertThat(map.length()).isEqualTo(65_536);
         awaitReady(launcher, 2);
         launcher.close();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.usage(65_536).leased() > 0) {
-            assertThat(System.nanoTime()).as("every lease back").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        await("every lease back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+            .until(() -> pool.usage(65_536).leased() == 0);
         assertThat(results).containsExactly(PreparedResult.HIT);
     }
 }

@@ -2,12 +2,13 @@ package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.internal.sys.LibC;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +43,7 @@ class WorkloadDestroyTest {
             workload.destroyForcibly().waitFor();
         }
         Kernel.assertNoChildLeft();
-        assertThat(awaitNoneWithToken()).as("processes of the workload left anywhere on the host").isEmpty();
+        awaitNone(token, "processes of the workload left anywhere on the host");
     }
 
     private Process started(Process workload) {
@@ -181,7 +182,7 @@ class WorkloadDestroyTest {
             for (long pid : left) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
-            assertThat(awaitNone(leaver)).isEmpty();
+            awaitNone(leaver, "processes of the leaver left");
         }
     }
 
@@ -200,53 +201,38 @@ class WorkloadDestroyTest {
     private void assertGroupEnded(Process workload, int status) throws InterruptedException {
         assertThat(workload.waitFor(10, TimeUnit.SECONDS)).as("waitFor returned").isTrue();
         assertThat(workload.exitValue()).isEqualTo(status);
-        assertThat(awaitNoneWithToken()).as("processes of the group left").isEmpty();
+        awaitNone(token, "processes of the group left");
     }
 
     /**
      * Waits until {@code pid} leads a session of its own: {@code setsid} shows its argv from its fork on, but leaves
      * the workload's process group only at its {@code setsid(2)}, a moment later.
      */
-    private static void awaitOwnSession(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Kernel.field(pid, "NSsid").equals(Long.toString(pid))) {
-            assertThat(System.nanoTime()).as(pid + " in a session of its own").isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    private static void awaitOwnSession(long pid) {
+        await(pid + " in a session of its own").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+            .until(() -> Kernel.field(pid, "NSsid").equals(Long.toString(pid)));
     }
 
     /** Waits (up to 10 s) until {@code count} processes carry the token, and returns their pids. */
-    private List<Long> awaitProcesses(int count) throws InterruptedException {
+    private List<Long> awaitProcesses(int count) {
         return awaitProcesses(token, count);
     }
 
-    private static List<Long> awaitProcesses(String token, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<Long> found = Kernel.processesWith(token);
-        while (found.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            found = Kernel.processesWith(token);
-        }
+    private static List<Long> awaitProcesses(String token, int count) {
+        List<Long> found = await("the workload's background children").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> Kernel.processesWith(token), processes -> processes.size() >= count);
         assertThat(found).as("the workload's background children").hasSize(count);
         return found;
     }
 
-    private List<Long> awaitNoneWithToken() throws InterruptedException {
-        return awaitNone(token);
-    }
-
     /**
-     * The processes left with the token after up to 5 s: without a PID namespace, children killed with their group
-     * may still be on their way out when the workload itself is reaped.
+     * Asserts that no process carries the token within 5 s: without a PID namespace, children killed with their
+     * group may still be on their way out when the workload itself is reaped.
      */
-    private static List<Long> awaitNone(String token) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        List<Long> left = Kernel.processesWith(token);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            left = Kernel.processesWith(token);
-        }
-        return left;
+    private static void awaitNone(String token, String description) {
+        await(description).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+            .untilAsserted(() -> assertThat(Kernel.processesWith(token)).as(description).isEmpty());
     }
 
     /** A field of {@code /proc/<pid>/stat} counted after the command (0: state, 1: ppid, 2: process group). */

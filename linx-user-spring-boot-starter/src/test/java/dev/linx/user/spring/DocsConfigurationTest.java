@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static dev.linx.user.spring.MarkdownBlocks.blocks;
 import static dev.linx.user.spring.MarkdownBlocks.lines;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.IdMapping;
 import dev.linx.user.IdRange;
@@ -29,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -37,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -249,17 +250,8 @@ class DocsConfigurationTest {
 
     /** Waits (up to 20 s) until the endpoint says {@code count} prepared children wait. */
     private static void awaitPrepared(int port, int count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (getJson(port, "/actuator/userns").get("prepared").get("ready").asInt() < count) {
-            assertThat(System.nanoTime()).as(count + " prepared children ready").isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(ex);
-            }
-        }
+        await(count + " prepared children ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+            .until(() -> getJson(port, "/actuator/userns").get("prepared").get("ready").asInt() >= count);
     }
 
     private static boolean isRoot() {

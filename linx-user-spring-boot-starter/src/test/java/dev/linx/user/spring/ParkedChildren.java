@@ -1,6 +1,7 @@
 package dev.linx.user.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.UserNamespaceLauncher;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -36,12 +36,9 @@ public final class ParkedChildren {
     }
 
     /** Waits (up to 20 s) until {@code count} prepared children of the launcher wait ready. */
-    public static void awaitReady(UserNamespaceLauncher launcher, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (launcher.prepared().orElseThrow().ready() < count) {
-            assertThat(System.nanoTime()).as(count + " prepared children ready").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    public static void awaitReady(UserNamespaceLauncher launcher, int count) {
+        await(count + " prepared children ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+            .until(() -> launcher.prepared().orElseThrow().ready() >= count);
     }
 
     /**
@@ -72,12 +69,9 @@ public final class ParkedChildren {
     }
 
     /** Waits (up to 10 s, for the JDK's reaper) until this JVM has no descendant left, and fails if one stays. */
-    public static void assertNoneLeft() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!descendants().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(descendants()).as("processes left behind").isEmpty();
+    public static void assertNoneLeft() {
+        await("no process of this JVM's left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+            .untilAsserted(() -> assertThat(descendants()).as("processes left behind").isEmpty());
     }
 
     private static List<String> cmdline(long pid) {

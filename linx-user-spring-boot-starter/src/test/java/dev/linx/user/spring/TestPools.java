@@ -1,8 +1,11 @@
 package dev.linx.user.spring;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceLauncher;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Explicit host id pools for the isolation tests, which only root may map: one range per test class, far from the
@@ -47,12 +50,10 @@ public final class TestPools {
      * thread of its own after the exit, and a test that ends before it would see that thread write the ledger into a
      * temporary directory being deleted.
      */
-    public static void awaitGivenBack(UserNamespaceLauncher launcher) throws InterruptedException {
+    public static void awaitGivenBack(UserNamespaceLauncher launcher) {
         UserNamespaceLauncher.Isolation isolation = launcher.isolation().orElseThrow();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (isolation.pool().usage(isolation.size()).leased() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await("every block given back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+            .until(() -> isolation.pool().usage(isolation.size()).leased() == 0);
     }
 
     public static boolean isRoot() {

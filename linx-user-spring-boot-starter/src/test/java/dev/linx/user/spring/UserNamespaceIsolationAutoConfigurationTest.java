@@ -2,6 +2,7 @@ package dev.linx.user.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.IdPool;
 import dev.linx.user.IdRange;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -224,11 +226,8 @@ class UserNamespaceIsolationAutoConfigurationTest {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
             IdPool pool = launcher.isolation().orElseThrow().pool();
             assertThat(launcher.start(List.of("true")).waitFor(10, TimeUnit.SECONDS)).isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (pool.usage(65_536).leased() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(pool.usage(65_536).leased()).isZero();
+            await("the lease given back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> pool.usage(65_536).leased() == 0);
         });
     }
 

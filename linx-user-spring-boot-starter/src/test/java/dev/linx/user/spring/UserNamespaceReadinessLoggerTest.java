@@ -1,6 +1,7 @@
 package dev.linx.user.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.HostReadiness;
 import dev.linx.user.HostReadiness.Check;
@@ -28,13 +29,10 @@ class UserNamespaceReadinessLoggerTest {
         String summary = HostReadiness.check().summary();
 
         try (ConfigurableApplicationContext context = application.run()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!output.toString().contains(summary) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            // The report is made after the ready event, on a thread of its own.
+            await("the readiness summary logged").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(output).contains(summary));
         }
-
-        assertThat(output).contains(summary);
     }
 
     @Test

@@ -2,12 +2,13 @@ package dev.linx.user.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.IdRange;
 import dev.linx.user.MapSetup;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -136,7 +137,7 @@ class SampleApplicationTest {
         assertThat(workload.get("uidMap").get(0).get("inside").asLong()).isZero();
         assertThat(sleeping.get("seconds").asInt()).isEqualTo(SleepController.SECONDS);
 
-        assertThat(awaitGone(pid)).as("pid %d once it has exited", pid).isTrue();
+        awaitGone(pid);
     }
 
     @Test
@@ -150,7 +151,7 @@ class SampleApplicationTest {
         this.client.post().uri("/sleep").exchange().expectStatus().isEqualTo(429);
 
         for (long pid : pids) {
-            assertThat(awaitGone(pid)).as("pid %d once it has exited", pid).isTrue();
+            awaitGone(pid);
         }
     }
 
@@ -204,15 +205,10 @@ class SampleApplicationTest {
     }
 
     /** Waits for the sleep to have ended and left the list: it sleeps {@value SleepController#SECONDS} s. */
-    private boolean awaitGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SleepController.SECONDS + 10);
-        while (workload(pid) != null) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
+    private void awaitGone(long pid) {
+        await("pid " + pid + " gone from the list once it has exited")
+            .atMost(Duration.ofSeconds(SleepController.SECONDS + 10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> workload(pid) == null);
     }
 
     private JsonNode getJson(String path) {

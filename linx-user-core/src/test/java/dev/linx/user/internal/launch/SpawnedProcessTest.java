@@ -2,11 +2,13 @@ package dev.linx.user.internal.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -94,11 +96,8 @@ class SpawnedProcessTest {
     @Test
     void theChildIsReapedWithoutAnyoneWaitingForIt() throws Exception {
         SpawnedProcess p = started("/bin/true");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Files.exists(Path.of("/proc/" + p.pid())) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(Path.of("/proc/" + p.pid())).as("no zombie").doesNotExist();
+        await("no zombie").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+            .until(() -> !Files.exists(Path.of("/proc/" + p.pid())));
     }
 
     @Test
@@ -248,11 +247,8 @@ class SpawnedProcessTest {
         SpawnedProcess p = started("/bin/sleep", "30");
         assertThat(p.waitFor(50, TimeUnit.MILLISECONDS)).as("waiter gave up").isFalse();
         p.destroyForcibly();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Files.exists(Path.of("/proc/" + p.pid())) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(Path.of("/proc/" + p.pid())).as("reaped with nobody waiting").doesNotExist();
+        await("reaped with nobody waiting").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+            .until(() -> !Files.exists(Path.of("/proc/" + p.pid())));
         assertThat(p.onExit().get(10, TimeUnit.SECONDS).exitValue()).isEqualTo(128 + 9);
     }
 }

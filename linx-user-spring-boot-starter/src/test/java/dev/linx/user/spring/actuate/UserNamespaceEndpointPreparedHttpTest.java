@@ -1,8 +1,9 @@
 package dev.linx.user.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -56,14 +57,11 @@ class UserNamespaceEndpointPreparedHttpTest {
     }
 
     /** The application parks its children once it is ready, on a thread of its own: they take a moment. */
-    private JsonNode awaitReady(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode prepared = new Http(this.port).getJson("/actuator/userns").get("prepared");
-        while (prepared.get("ready").asInt() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            prepared = new Http(this.port).getJson("/actuator/userns").get("prepared");
-        }
-        return prepared;
+    private JsonNode awaitReady(int count) {
+        return await(count + " prepared children ready").atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> new Http(this.port).getJson("/actuator/userns").get("prepared"),
+                    prepared -> prepared.get("ready").asInt() >= count);
     }
 
     @SpringBootConfiguration

@@ -1,6 +1,7 @@
 package dev.linx.user.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceLauncher;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -80,7 +82,10 @@ class UserNamespaceEndpointWorkloadsHttpTest {
         assertThat(cat.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         assertThat(cat.exitValue()).isZero();
-        assertThat(listedWithin(cat.pid(), 5_000)).as("workload %d once exited", cat.pid()).isNull();
+        // The entry goes when the exit is reaped, a moment after waitFor.
+        await("workload " + cat.pid() + " gone from the list").atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> listed(cat.pid()) == null);
     }
 
     @Test
@@ -130,17 +135,6 @@ class UserNamespaceEndpointWorkloadsHttpTest {
         return workloads().valueStream().filter(w -> w.get("pid").asLong() == pid).findFirst().orElse(null);
     }
 
-    /** The entry for {@code pid} once it is gone, or the last one seen after {@code millis}: the reap is async. */
-    private JsonNode listedWithin(long pid, long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        JsonNode entry = listed(pid);
-        while (entry != null && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            entry = listed(pid);
-        }
-        return entry;
-    }
-
     private static List<UserNamespaceEndpoint.RangeDescriptor> ranges(JsonNode map) {
         return map.valueStream()
             .map(m -> new UserNamespaceEndpoint.RangeDescriptor(m.get("inside").asLong(), m.get("outside").asLong(),
@@ -148,15 +142,11 @@ class UserNamespaceEndpointWorkloadsHttpTest {
             .toList();
     }
 
-    /** {@link #kernelView} once it contains {@code text}, or as it is after 10 s. */
-    private static String kernelViewWithin(Process workload, String file, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String view = kernelView(workload, file);
-        while (!view.contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            view = kernelView(workload, file);
-        }
-        return view;
+    /** {@link #kernelView} once it contains {@code text}, within 10 s. */
+    private static String kernelViewWithin(Process workload, String file, String text) {
+        return await("the kernel's " + file + " of " + workload.pid() + " holding the text")
+            .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+            .until(() -> kernelView(workload, file), view -> view.contains(text));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.linx.user.spring.observation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.IdPool;
 import dev.linx.user.IdRange;
@@ -18,6 +19,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -83,11 +85,8 @@ class LaunchObservationListenerTest {
                 TestPools.awaitGivenBack(launcher);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!this.childrenBefore.containsAll(children()) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(this.childrenBefore).as("children of this JVM").containsAll(children());
+        await("no child of this JVM left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+            .untilAsserted(() -> assertThat(this.childrenBefore).as("children of this JVM").containsAll(children()));
     }
 
     private static Set<Long> children() {
@@ -286,11 +285,8 @@ class LaunchObservationListenerTest {
         return workload.pid();
     }
 
-    private static void awaitReady(UserNamespaceLauncher launcher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (launcher.prepared().orElseThrow().ready() < 1) {
-            assertThat(System.nanoTime()).as("a prepared child ready").isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    private static void awaitReady(UserNamespaceLauncher launcher) {
+        await("a prepared child ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
+            .until(() -> launcher.prepared().orElseThrow().ready() >= 1);
     }
 }
