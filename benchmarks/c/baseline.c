@@ -11,8 +11,8 @@
  *                       number of cycles), "triple N" (N parked children, replies with the time of each one's
  *                       three writes), "paced KIND N PERIOD_US [NAMESPACES]" (N requests of KIND, one every
  *                       PERIOD_US, each timed from its start to its reaped exit; KIND is "twin", this file's launcher
- *                       cycle, "native", "unshare-r" or "prepared", native.c's; NAMESPACES for "native" as in
- *                       `baseline native`), "quit"
+ *                       cycle, "native", "unshare-r" or "prepared", native.c's; NAMESPACES for "native" and
+ *                       "prepared" as in `baseline native`), "quit"
  *   baseline native SECONDS [NAMESPACES]   native.c's per-request launcher: clone straight into a new user
  *                       namespace (plus NAMESPACES, a comma-separated list of pid,mount,uts,ipc,net), the child
  *                       writes its own maps and execs `true`
@@ -198,7 +198,7 @@ static void paced(const char *args, unsigned long *seq) {
     if (sscanf(args, "%15s %lu %lu %63s", kind, &n, &period, names) < 3) { printf("\n"); return; }
     int flags = native_flags(names);
     struct prepared ahead;
-    if (!strcmp(kind, "prepared")) prepared_park(&ahead, unshare_path);
+    if (!strcmp(kind, "prepared")) prepared_park(&ahead, unshare_path, flags);
     double next = native_now_us();
     for (unsigned long i = 0; i < n; i++) {
         paced_sleep_until(next);
@@ -207,7 +207,7 @@ static void paced(const char *args, unsigned long *seq) {
         if (!strcmp(kind, "prepared")) {
             t = prepared_once(&ahead);
             /* Replaced once the workload has exited, as the library's pool does. */
-            prepared_park(&ahead, unshare_path);
+            prepared_park(&ahead, unshare_path, flags);
         } else if (!strcmp(kind, "native")) {
             t = native_once(flags);
         } else if (!strcmp(kind, "unshare-r")) {

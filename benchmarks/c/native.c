@@ -10,7 +10,9 @@
  *             without the library (ProcessBuilder + unshare -r), minus the JDK's jspawnhelper.
  *   prepared  the library's prepared child done in C: `unshare -r` running the library's PREPARED_SCRIPT is parked
  *             ahead (outside the timing), then a request writes the argv message ("+true\n!\n") to its stdin and
- *             waits for the exit. What the approach itself costs, whatever the language around it.
+ *             waits for the exit. What the approach itself costs, whatever the language around it. With other
+ *             namespaces, unshare gets their flags too, and with a PID namespace the shell runs the library's
+ *             PREPARED_PID_NAMESPACE_SCRIPT: pid 1 is its subshell, which the shell waits for.
  *
  * Each call times one request, from before the clone or spawn to the reaped exit, in microseconds.
  */
@@ -145,34 +147,57 @@ double unshare_r_once(const char *unshare_path) {
     return t1 - t0;
 }
 
-/* Must stay identical to HelperCommand.PREPARED_SCRIPT in linx-user-core. */
-static const char PREPARED_SCRIPT[] =
-    "printf 'linx-ready %s\\n' \"$$\" || exit 125\n"
-    "linx_n=\n"
-    "while IFS= read -r linx_l; do\n"
-    "case $linx_l in\n"
-    "+*) [ -z \"$linx_n\" ] || set -- \"$@\" \"$linx_a\"; linx_a=${linx_l#?}; linx_n=1 ;;\n"
-    ".*) linx_a=\"$linx_a\n${linx_l#?}\" ;;\n"
-    "!) [ -z \"$linx_n\" ] || set -- \"$@\" \"$linx_a\"; exec \"$@\" ;;\n"
-    "*) exit 125 ;;\n"
-    "esac\n"
-    "done\n"
-    "exit 125";
+/* Must stay identical to HelperCommand's ARGV_AT_RELEASE, PREPARED_SCRIPT and PREPARED_PID_NAMESPACE_SCRIPT. */
+#define ARGV_AT_RELEASE \
+    " || exit 125\n" \
+    "linx_n=\n" \
+    "while IFS= read -r linx_l; do\n" \
+    "case $linx_l in\n" \
+    "+*) [ -z \"$linx_n\" ] || set -- \"$@\" \"$linx_a\"; linx_a=${linx_l#?}; linx_n=1 ;;\n" \
+    ".*) linx_a=\"$linx_a\n${linx_l#?}\" ;;\n" \
+    "!) [ -z \"$linx_n\" ] || set -- \"$@\" \"$linx_a\"; exec \"$@\" ;;\n" \
+    "*) exit 125 ;;\n" \
+    "esac\n" \
+    "done\n" \
+    "exit 125"
 
-void prepared_park(struct prepared *p, const char *unshare_path) {
+static const char PREPARED_SCRIPT[] = "printf 'linx-ready %s\\n' \"$$\"" ARGV_AT_RELEASE;
+
+static const char PREPARED_PID_NAMESPACE_SCRIPT[] =
+    "exec 3>&2 2>/dev/null; ("
+    "read -r linx_pid linx_rest < /proc/self/stat && printf 'linx-ready %s\\n' \"$linx_pid\""
+    ARGV_AT_RELEASE
+    ") 2>&3 3>&-; exit $?";
+
+void prepared_park(struct prepared *p, const char *unshare_path, int extra_flags) {
     int in[2], out[2], err[2];
     pipes(in, out, err);
-    char *argv[] = {"unshare", "-r", "--", "/bin/sh", "-c", (char *) PREPARED_SCRIPT, "linx-parked-c", NULL};
+    /* The flags in the order the library's HelperCommand gives them (Namespace's order). */
+    char *argv[16];
+    int n = 0;
+    argv[n++] = "unshare";
+    argv[n++] = "-r";
+    if (extra_flags & CLONE_NEWNS) argv[n++] = "--mount";
+    if (extra_flags & CLONE_NEWPID) argv[n++] = "--pid";
+    if (extra_flags & CLONE_NEWUTS) argv[n++] = "--uts";
+    if (extra_flags & CLONE_NEWIPC) argv[n++] = "--ipc";
+    if (extra_flags & CLONE_NEWNET) argv[n++] = "--net";
+    argv[n++] = "--";
+    argv[n++] = "/bin/sh";
+    argv[n++] = "-c";
+    argv[n++] = (char *) (extra_flags & CLONE_NEWPID ? PREPARED_PID_NAMESPACE_SCRIPT : PREPARED_SCRIPT);
+    argv[n++] = "linx-parked-c";
+    argv[n] = NULL;
     p->pid = spawn_piped(unshare_path, argv, in, out, err, NULL);
     close(in[0]); close(out[1]); close(err[1]);
     p->in = in[1]; p->out = out[0]; p->err = err[0];
     char line[64];
     size_t len = 0;
     while (len < sizeof line - 1 && !memchr(line, '\n', len)) {
-        ssize_t n = read(p->out, line + len, sizeof line - 1 - len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail("prepared readiness");
-        len += n;
+        ssize_t r = read(p->out, line + len, sizeof line - 1 - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) fail("prepared readiness");
+        len += r;
     }
 }
 

@@ -21,8 +21,9 @@ struct prepared {
     int in, out, err;
 };
 
-/* Parks one, outside any timing: returns once it reported readiness. */
-void prepared_park(struct prepared *p, const char *unshare_path);
+/* Parks one, outside any timing, in a new user namespace plus extra_flags' (CLONE_NEW* of native_flags; with
+ * CLONE_NEWPID the library's PID-namespace script): returns once it reported readiness. */
+void prepared_park(struct prepared *p, const char *unshare_path, int extra_flags);
 
 /* Releases it into `true` and waits for the exit: write -> reaped exit, in us. */
 double prepared_once(struct prepared *p);

@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code prepared-c}: the same prepared launcher against C doing the library's prepared flow itself
  *       ({@code unshare -r} + the prepared script, parked ahead, released with the argv message): what the Java
  *       around the flow costs, apart from what the flow costs;</li>
+ *   <li>{@code prepared-all-c}: the five-namespace prepared launcher against C doing the same flow with the same
+ *       namespaces (the library's PID-namespace script, its pid 1 a subshell the parked shell waits for);</li>
  *   <li>{@code cold}: a launcher without prepared children against C's twin of the same unshare + sh flow;</li>
  *   <li>{@code processbuilder}: {@code new ProcessBuilder("unshare", "-r", "true")}, what a Java user writes without
  *       the library, against C's {@code posix_spawn} of the same command.</li>
@@ -97,6 +99,7 @@ public final class Paced {
             harness.pair("prepared", viaPrepared, "native 0", slices);
             harness.pair("prepared-all", viaPreparedAll, "native 0 " + ALL, slices);
             harness.pair("prepared-c", viaPrepared, "prepared", slices);
+            harness.pair("prepared-all-c", viaPreparedAll, "prepared 0 " + ALL, slices);
             System.out.printf("name=prepared-hits hits=%d misses=%d%n", hits.sum(), misses.sum());
             harness.pair("cold", viaCold, "twin", slices);
             harness.pair("processbuilder", viaProcessBuilder, "unshare-r", slices);
