@@ -82,7 +82,7 @@ class UserNamespaceEndpointWorkloadsHttpTest {
         assertThat(cat.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         assertThat(cat.exitValue()).isZero();
-        // The entry goes when the exit is reaped, a moment after waitFor.
+        // The entry leaves the list once the launcher has handled the exit, which need not be before waitFor returns.
         await("workload " + cat.pid() + " gone from the list").atMost(Duration.ofSeconds(5))
             .pollInterval(Duration.ofMillis(20))
             .until(() -> listed(cat.pid()) == null);
