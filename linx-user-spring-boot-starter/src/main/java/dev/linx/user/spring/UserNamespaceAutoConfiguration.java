@@ -63,7 +63,10 @@ public final class UserNamespaceAutoConfiguration {
         int prepared = checkedPrepared(properties);
         UserNamespaceLauncher.Builder builder = UserNamespaceLauncher.builder(operations)
             .namespaces(properties.namespaceSet());
-        listeners.orderedStream().forEach(builder::listener);
+        // A loop rather than a method reference, whose lambda class would be spun on the start-up path.
+        for (UserNamespaceLauncher.Listener listener : listeners.orderedStream().toList()) {
+            builder.listener(listener);
+        }
         if (properties.getIsolation().isEnabled()) {
             UserNamespaceLauncher.Isolation isolation = IsolatedPool.from(properties);
             builder.isolated(isolation.pool(), isolation.size());
