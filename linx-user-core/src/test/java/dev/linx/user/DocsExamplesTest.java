@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/examples.md, docs/core.md, docs/architecture.md, docs/host-readiness.md,
- * docs/subordinate-ids.md and docs/isolation.md, run as written against the real kernel. The first test fails when a doc and this file drift
+ * docs/subordinate-ids.md, docs/isolation.md and docs/prepared.md, run as written against the real kernel. The first test fails when a doc and this file drift
  * apart: every line of every java block of those pages must appear here.
  */
 class DocsExamplesTest {
@@ -23,7 +23,7 @@ class DocsExamplesTest {
     private static final List<Path> DOCS = List.of(Path.of("..", "docs", "examples.md"),
             Path.of("..", "docs", "core.md"), Path.of("..", "docs", "architecture.md"),
             Path.of("..", "docs", "host-readiness.md"), Path.of("..", "docs", "subordinate-ids.md"),
-            Path.of("..", "docs", "isolation.md"));
+            Path.of("..", "docs", "isolation.md"), Path.of("..", "docs", "prepared.md"));
     private static final Path THIS_SOURCE = Path.of("src/test/java/dev/linx/user/DocsExamplesTest.java");
 
     private final UserNamespaceOperations ops = UserNamespaces.operations();
@@ -426,6 +426,24 @@ class DocsExamplesTest {
                 Files.deleteIfExists(ledger);
             }
         }
+    }
+
+    // docs/prepared.md
+
+    @Test
+    void preparedSandboxes() throws Exception {
+        String printed = DocSnippets.capturingStdout(() -> {
+            try (UserNamespaceLauncher sandboxes = UserNamespaceLauncher.builder(UserNamespaces.operations())
+                    .namespaces(Set.of(Namespace.PID, Namespace.NET))   // each sandbox: its own pid 1, no network
+                    .prepared(4)                                        // four wait, namespaces made and maps written
+                    .build()) {
+                Process hello = sandboxes.start(List.of("sh", "-c", "echo \"pid $$ of its own namespace\""));
+                System.out.print(new String(hello.getInputStream().readAllBytes()));   // pid 1 of its own namespace
+                System.out.println(sandboxes.prepared().orElseThrow());  // PreparedStatus[target=4, ready=...]
+                hello.waitFor();
+            }   // close() kills and reaps the children still waiting
+        });
+        assertThat(printed).startsWith("pid 1 of its own namespace\nPreparedStatus[target=4, ready=");
     }
 
     /** The few methods of a logger the core.md snippet uses; records what it was given. */
