@@ -1,5 +1,6 @@
 package dev.linx.user;
 
+import dev.linx.user.testsupport.SeccompFilter;
 import java.util.Arrays;
 
 /**

@@ -2,6 +2,7 @@ package dev.linx.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linx.user.testsupport.SeccompFilter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

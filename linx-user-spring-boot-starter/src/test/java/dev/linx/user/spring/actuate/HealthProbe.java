@@ -3,6 +3,7 @@ package dev.linx.user.spring.actuate;
 import dev.linx.user.MapSetup;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaces;
+import dev.linx.user.testsupport.SeccompFilter;
 import java.time.Duration;
 import org.springframework.boot.health.contributor.Health;
 

@@ -1,4 +1,4 @@
-package dev.linx.user;
+package dev.linx.user.testsupport;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -24,8 +24,18 @@ import java.util.Locale;
  *
  * <p>The program: load {@code seccomp_data.arch}; another architecture is allowed; load {@code seccomp_data.nr};
  * {@code unshare} returns {@code SECCOMP_RET_ERRNO | EPERM}; everything else {@code SECCOMP_RET_ALLOW}.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {   // a probe JVM's main, started by a test
+ *     SeccompFilter.inThisProcess();
+ *     ...                                    // unshare(2) now fails with EPERM, in this JVM and its children
+ * }
+ * }</pre>
+ *
+ * <p>Shared by the core's and the starter's tests: {@code test-support/java} is a test source directory of both
+ * modules (build-helper-maven-plugin), so neither depends on the other's test classes and nothing is published.
  */
-final class SeccompFilter {
+public final class SeccompFilter {
 
     private static final int PR_SET_NO_NEW_PRIVS = 38;
     private static final int SECCOMP_SET_MODE_FILTER = 1;
@@ -43,8 +53,19 @@ final class SeccompFilter {
     private SeccompFilter() {
     }
 
+    /** The effective uid, from {@code /proc/thread-self/status}: a test helper of both modules uses no internals. */
+    private static String effectiveUid() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status"),
+                java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            if (line.startsWith("Uid:")) {
+                return line.substring(4).strip().split("\\s+")[1];
+            }
+        }
+        throw new IllegalStateException("no Uid: line");
+    }
+
     /** Installs the filter on every thread of this process ({@code SECCOMP_FILTER_FLAG_TSYNC}), as a runtime does. */
-    static void inThisProcess() {
+    public static void inThisProcess() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
         if (!x86 && !arch.equals("aarch64")) {
@@ -86,7 +107,7 @@ final class SeccompFilter {
             fprog.set(ADDRESS, 8, filter);
             MemorySegment capture = arena.allocate(captureLayout);
             // Without CAP_SYS_ADMIN the kernel installs a filter only for a thread that gave up gaining privileges.
-            boolean root = dev.linx.user.internal.sys.LibC.geteuid() == 0;
+            boolean root = "0".equals(effectiveUid());
             if (!root && (int) prctl.invokeExact(capture, PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) != 0) {
                 throw new IllegalStateException("PR_SET_NO_NEW_PRIVS: errno " + (int) errnoOf.get(capture, 0L));
             }
