@@ -159,8 +159,8 @@ class PreparedLauncherTest {
     @Test
     void aPreparedWorkloadSeesWhatAColdStartGivesIt() throws Exception {
         // Environment, working directory, descriptors, identity, capabilities, signals, maps, parent: all but pids.
-        // The shell reads its own status with a builtin: while it waits for a child (grep, say), dash blocks every
-        // signal for a moment before it sleeps in sigsuspend, and a child reading the status then could see that.
+        // The shell reads its own status with a builtin: dash blocks every signal for a moment while it starts a
+        // child, and a child reading the status (grep, say) sees that mask about once in 200 tries.
         String script = "env | sort; pwd; ls /proc/$$/fd; cat /proc/$PPID/comm; cat /proc/$$/uid_map /proc/$$/gid_map"
                 + " /proc/$$/setgroups; while IFS= read -r l; do case $l in Uid:*|Gid:*|Groups:*|Cap*|NoNewPrivs:*"
                 + "|Seccomp*|SigBlk:*|SigIgn:*|SigCgt:*) printf '%s\\n' \"$l\" ;; esac; done < /proc/$$/status";
