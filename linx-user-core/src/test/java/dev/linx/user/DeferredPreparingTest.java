@@ -3,6 +3,7 @@ package dev.linx.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.UserNamespaceLauncher.PreparedStatus;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class DeferredPreparingTest {
     void startPreparingFillsThePool() throws Exception {
         launcher.startPreparing();
 
-        PreparedLauncherTest.awaitReady(launcher, 2);
+        LauncherWaits.awaitReady(launcher, 2);
     }
 
     @Test
@@ -44,7 +45,7 @@ class DeferredPreparingTest {
         launcher.startPreparing();
         launcher.startPreparing();
 
-        PreparedLauncherTest.awaitReady(launcher, 2);
+        LauncherWaits.awaitReady(launcher, 2);
         Thread.sleep(100);
         assertThat(ProcessHandle.current().children().count()).as("parked children").isEqualTo(2);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.linx.user.UserNamespaceLauncher.Launch;
 import dev.linx.user.UserNamespaceLauncher.Listener;
 import dev.linx.user.UserNamespaceLauncher.PreparedResult;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -90,7 +91,7 @@ class LauncherListenerTest {
     void aPreparedHitIsHeardAsAHitThenReleasedWithoutParkingOrMapping() throws Exception {
         UserNamespaceLauncher launcher = recorded().prepared(1).build();
         launchers.add(launcher);
-        PreparedLauncherTest.awaitReady(launcher, 1);
+        LauncherWaits.awaitReady(launcher, 1);
 
         Process workload = start(launcher);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.linx.user.testsupport.LauncherWaits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +132,7 @@ class LauncherWorkloadsTest {
     @Test
     void aPreparedHitIsListedWithTheLaunchersMaps() throws Exception {
         UserNamespaceLauncher launcher = track(UserNamespaceLauncher.builder(ops).prepared(1).build());
-        PreparedLauncherTest.awaitReady(launcher, 1);
+        LauncherWaits.awaitReady(launcher, 1);
         Process workload = start(launcher, "sleep", "60");
 
         assertThat(launcher.workloads()).singleElement().satisfies(listed -> {

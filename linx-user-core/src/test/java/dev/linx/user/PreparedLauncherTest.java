@@ -1,5 +1,7 @@
 package dev.linx.user;
 
+import static dev.linx.user.testsupport.LauncherWaits.awaitGivenBack;
+import static dev.linx.user.testsupport.LauncherWaits.awaitReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -69,12 +71,6 @@ class PreparedLauncherTest {
         } catch (UncheckedIOException | AssertionError gone) {
             return true;
         }
-    }
-
-    /** Waits until {@code count} children wait ready. */
-    static void awaitReady(UserNamespaceLauncher launcher, int count) {
-        await(count + " prepared children ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
-            .until(() -> launcher.prepared().orElseThrow().ready() >= count);
     }
 
     /** The pids of this JVM's parked shells (prepared ones included), from the marker in their command line. */
@@ -427,8 +423,7 @@ class PreparedLauncherTest {
         assertThat(map.length()).isEqualTo(65_536);
         awaitReady(launcher, 2);
         launcher.close();
-        await("every lease back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-            .until(() -> pool.usage(65_536).leased() == 0);
+        awaitGivenBack(launcher);
         assertThat(results).containsExactly(PreparedResult.HIT);
     }
 }

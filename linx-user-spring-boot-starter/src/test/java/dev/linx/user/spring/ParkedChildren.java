@@ -3,7 +3,6 @@ package dev.linx.user.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.linx.user.UserNamespaceLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,12 +32,6 @@ public final class ParkedChildren {
     public static void applicationReady(AssertableApplicationContext context) {
         context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0],
                 context.getSourceApplicationContext(), Duration.ZERO));
-    }
-
-    /** Waits (up to 20 s) until {@code count} prepared children of the launcher wait ready. */
-    public static void awaitReady(UserNamespaceLauncher launcher, int count) {
-        await(count + " prepared children ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
-            .until(() -> launcher.prepared().orElseThrow().ready() >= count);
     }
 
     /**

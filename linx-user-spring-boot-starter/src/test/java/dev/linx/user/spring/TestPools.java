@@ -1,11 +1,7 @@
 package dev.linx.user.spring;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.linx.user.MapSetup;
-import dev.linx.user.UserNamespaceLauncher;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Explicit host id pools for the isolation tests, which only root may map: one range per test class, far from the
@@ -43,17 +39,6 @@ public final class TestPools {
         return new String[] { "linx.user.isolation.enabled=true", "linx.user.isolation.uids=" + start + ":" + count,
                 "linx.user.isolation.gids=" + (start + GID_OFFSET) + ":" + count,
                 "linx.user.isolation.ledger=" + ledger };
-    }
-
-    /**
-     * Waits (up to 10 s) until every block of an isolated launcher's pool is back: a workload's lease goes back on a
-     * thread of its own after the exit, and a test that ends before it would see that thread write the ledger into a
-     * temporary directory being deleted.
-     */
-    public static void awaitGivenBack(UserNamespaceLauncher launcher) {
-        UserNamespaceLauncher.Isolation isolation = launcher.isolation().orElseThrow();
-        await("every block given back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-            .until(() -> isolation.pool().usage(isolation.size()).leased() == 0);
     }
 
     public static boolean isRoot() {

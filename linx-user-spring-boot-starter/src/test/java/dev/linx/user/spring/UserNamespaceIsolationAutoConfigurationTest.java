@@ -2,19 +2,17 @@ package dev.linx.user.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.linx.user.IdPool;
 import dev.linx.user.IdRange;
 import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceLauncher;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +92,7 @@ class UserNamespaceIsolationAutoConfigurationTest {
             finally {
                 workloads.forEach(Process::destroyForcibly);
             }
-            TestPools.awaitGivenBack(launcher);
+            LauncherWaits.awaitGivenBack(launcher);
             IdRange pool = new IdRange(UIDS, 4 * 65_536);
             assertThat(hostUids).hasSize(2).doesNotHaveDuplicates().allSatisfy(uid -> {
                 assertThat(pool.contains(uid)).as("%d in %s", uid, pool).isTrue();
@@ -224,10 +222,8 @@ class UserNamespaceIsolationAutoConfigurationTest {
     void theLeaseGoesBackOnceTheWorkloadHasExited() {
         isolated(1).run(context -> {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
-            IdPool pool = launcher.isolation().orElseThrow().pool();
             assertThat(launcher.start(List.of("true")).waitFor(10, TimeUnit.SECONDS)).isTrue();
-            await("the lease given back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> pool.usage(65_536).leased() == 0);
+            LauncherWaits.awaitGivenBack(launcher);
         });
     }
 

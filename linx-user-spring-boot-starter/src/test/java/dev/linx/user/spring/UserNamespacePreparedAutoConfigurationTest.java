@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceLauncher.PreparedStatus;
 import dev.linx.user.UserNamespaces;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,7 +89,7 @@ class UserNamespacePreparedAutoConfigurationTest {
 
         try (ConfigurableApplicationContext context = application.run("--linx.user.prepared=2")) {
             assertThat(context.getBean(SlowRunnerApp.class).parkedWhileRunning).hasValue(0);
-            ParkedChildren.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
+            LauncherWaits.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
             assertThat(ParkedChildren.parkedShells()).hasSize(2);
         }
     }
@@ -100,7 +101,7 @@ class UserNamespacePreparedAutoConfigurationTest {
 
             ParkedChildren.applicationReady(context);
 
-            ParkedChildren.awaitReady(launcher, 2);
+            LauncherWaits.awaitReady(launcher, 2);
             assertThat(ParkedChildren.parkedShells()).hasSize(2);
         });
     }
@@ -110,7 +111,7 @@ class UserNamespacePreparedAutoConfigurationTest {
         AtomicReference<List<Long>> parked = new AtomicReference<>();
         this.runner.withPropertyValues("linx.user.prepared=2").run(context -> {
             ParkedChildren.applicationReady(context);
-            ParkedChildren.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
+            LauncherWaits.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
             parked.set(ParkedChildren.parkedShells());
         });
 
@@ -124,7 +125,7 @@ class UserNamespacePreparedAutoConfigurationTest {
         this.runner.withPropertyValues("linx.user.prepared=1").run(context -> {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
             ParkedChildren.applicationReady(context);
-            ParkedChildren.awaitReady(launcher, 1);
+            LauncherWaits.awaitReady(launcher, 1);
             long waiting = ParkedChildren.parkedShells().getFirst();
 
             Process workload = launcher.start(List.of("id", "-u"));
@@ -145,7 +146,7 @@ class UserNamespacePreparedAutoConfigurationTest {
 
                 UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
 
-                ParkedChildren.awaitReady(launcher, 1);
+                LauncherWaits.awaitReady(launcher, 1);
             });
     }
 
@@ -174,7 +175,7 @@ class UserNamespacePreparedAutoConfigurationTest {
                 assertThat(isolation.pool().usage(isolation.size()).leased()).isZero();
 
                 ParkedChildren.applicationReady(context);
-                ParkedChildren.awaitReady(launcher, 2);
+                LauncherWaits.awaitReady(launcher, 2);
 
                 assertThat(isolation.pool().usage(isolation.size()).leased()).isEqualTo(2);
                 Process workload = launcher.start(List.of("id", "-u"));
@@ -184,7 +185,7 @@ class UserNamespacePreparedAutoConfigurationTest {
                 closed.set(launcher);
             });
 
-        TestPools.awaitGivenBack(closed.get());
+        LauncherWaits.awaitGivenBack(closed.get());
         UserNamespaceLauncher.Isolation isolation = closed.get().isolation().orElseThrow();
         assertThat(isolation.pool().usage(isolation.size()).leased()).as("every block back").isZero();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.ParkedChildren;
+import dev.linx.user.testsupport.LauncherWaits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +32,7 @@ class UserNamespaceEndpointPreparedTest {
     void reportsHowManyWaitOnceTheApplicationIsReady() {
         this.runner.withPropertyValues("linx.user.prepared=2").run(context -> {
             ParkedChildren.applicationReady(context);
-            ParkedChildren.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
+            LauncherWaits.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
 
             assertThat(context.getBean(UserNamespaceEndpoint.class).userNamespaces().prepared())
                 .isEqualTo(new UserNamespaceEndpoint.PreparedDescriptor(2, 2));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.TestPools;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class UserNamespaceEndpointWorkloadsTest {
                     workload.destroyForcibly();
                     workload.waitFor(10, TimeUnit.SECONDS);
                 }
-                TestPools.awaitGivenBack(launcher);
+                LauncherWaits.awaitGivenBack(launcher);
             }
         });
     }

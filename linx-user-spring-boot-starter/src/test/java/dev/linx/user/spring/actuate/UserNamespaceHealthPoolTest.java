@@ -7,6 +7,7 @@ import dev.linx.user.IdLease;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.TestPools;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,7 @@ class UserNamespaceHealthPoolTest {
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("exitCode", 0)
                 .containsEntry("pool", Map.of("size", 65_536L, "blocks", 2L, "leased", 0L, "free", 2L));
-            TestPools.awaitGivenBack(context.getBean(UserNamespaceLauncher.class));
+            LauncherWaits.awaitGivenBack(context.getBean(UserNamespaceLauncher.class));
         });
     }
 

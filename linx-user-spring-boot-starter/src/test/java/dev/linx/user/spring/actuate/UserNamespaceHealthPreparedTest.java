@@ -6,6 +6,7 @@ import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.ParkedChildren;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
 import dev.linx.user.UserNamespaceLauncher.PreparedResult;
+import dev.linx.user.testsupport.LauncherWaits;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +36,7 @@ class UserNamespaceHealthPreparedTest {
         this.runner.withPropertyValues("linx.user.prepared=1").run(context -> {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
             ParkedChildren.applicationReady(context);
-            ParkedChildren.awaitReady(launcher, 1);
+            LauncherWaits.awaitReady(launcher, 1);
 
             Health health = context.getBean(UserNamespaceHealthIndicator.class).health();
 
@@ -53,7 +54,7 @@ class UserNamespaceHealthPreparedTest {
                     () -> UserNamespaceLauncher.Listener.preparedResults(results::add))
             .run(context -> {
                 ParkedChildren.applicationReady(context);
-                ParkedChildren.awaitReady(context.getBean(UserNamespaceLauncher.class), 1);
+                LauncherWaits.awaitReady(context.getBean(UserNamespaceLauncher.class), 1);
 
                 assertThat(context.getBean(UserNamespaceHealthIndicator.class).health().getStatus())
                     .isEqualTo(Status.UP);

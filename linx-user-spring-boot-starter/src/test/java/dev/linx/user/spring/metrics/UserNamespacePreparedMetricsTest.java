@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.spring.ParkedChildren;
 import dev.linx.user.spring.UserNamespaceAutoConfiguration;
+import dev.linx.user.testsupport.LauncherWaits;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,7 +39,7 @@ class UserNamespacePreparedMetricsTest {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             ParkedChildren.applicationReady(context);
-            ParkedChildren.awaitReady(launcher, 1);
+            LauncherWaits.awaitReady(launcher, 1);
 
             runTrue(launcher);
 

@@ -11,6 +11,7 @@ import dev.linx.user.Namespace;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.spring.TestPools;
+import dev.linx.user.testsupport.LauncherWaits;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
@@ -82,7 +83,7 @@ class LaunchObservationListenerTest {
         for (UserNamespaceLauncher launcher : this.launchers) {
             launcher.close();
             if (launcher.isolation().isPresent()) {
-                TestPools.awaitGivenBack(launcher);
+                LauncherWaits.awaitGivenBack(launcher);
             }
         }
         await("no child of this JVM left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
@@ -116,7 +117,7 @@ class LaunchObservationListenerTest {
     @Test
     void aPreparedHitIsObservedAsAHitWhoseOnlyPhaseIsTheRelease() throws Exception {
         UserNamespaceLauncher launcher = kept(observed().prepared(1).build());
-        awaitReady(launcher);
+        LauncherWaits.awaitReady(launcher, 1);
 
         long pid = run(launcher, List.of("true"));
 
@@ -283,10 +284,5 @@ class LaunchObservationListenerTest {
         Process workload = launcher.start(argv);
         assertThat(workload.waitFor(10, TimeUnit.SECONDS)).as("the workload exits").isTrue();
         return workload.pid();
-    }
-
-    private static void awaitReady(UserNamespaceLauncher launcher) {
-        await("a prepared child ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
-            .until(() -> launcher.prepared().orElseThrow().ready() >= 1);
     }
 }
