@@ -73,10 +73,10 @@ class PreparedLauncherTest {
         }
     }
 
-    /** The pids of this JVM's parked shells (prepared ones included), from the marker in their command line. */
     /**
-     * The parked helpers' shells, one per prepared child: with a PID namespace the shell's subshell, pid 1 of the
-     * namespace, carries the same marker and is left out.
+     * The pids of this JVM's parked shells (prepared ones included), from the marker in their command line: one per
+     * parked child, since with a PID namespace the shell's subshell, pid 1 of the namespace, carries the same marker
+     * and is left out.
      */
     private static List<Long> parkedShells() {
         Map<Long, Long> parents = new HashMap<>();
