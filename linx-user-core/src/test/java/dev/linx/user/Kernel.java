@@ -49,20 +49,6 @@ final class Kernel {
         }
     }
 
-    /** The argv of a process, as the kernel shows it. */
-    static List<String> cmdline(long pid) throws IOException {
-        byte[] bytes = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
-        List<String> args = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                args.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        return args;
-    }
-
     static boolean exists(long pid) {
         return Files.exists(Path.of("/proc/" + pid));
     }

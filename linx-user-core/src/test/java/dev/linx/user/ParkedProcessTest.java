@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.linx.user.testsupport.ParkedShells;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ class ParkedProcessTest {
     void theWorkloadHasNotRunWhileParked(@TempDir Path dir) throws Exception {
         Path marker = dir.resolve("ran");
         try (ParkedProcess child = ParkedProcess.start(List.of("touch", marker.toString()), Set.of())) {
-            assertThat(Kernel.cmdline(child.hostPid()).getFirst()).as("not yet exec'd").isEqualTo("/bin/sh");
+            assertThat(ParkedShells.cmdline(child.hostPid()).getFirst()).as("not yet exec'd").isEqualTo("/bin/sh");
             assertThat(marker).doesNotExist();
             Process workload = child.proceed();
             assertThat(workload.waitFor()).isZero();

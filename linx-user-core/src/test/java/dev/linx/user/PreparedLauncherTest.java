@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.linx.user.UserNamespaceLauncher.PreparedResult;
+import dev.linx.user.testsupport.ParkedShells;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -21,9 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -71,32 +70,6 @@ class PreparedLauncherTest {
         } catch (UncheckedIOException | AssertionError gone) {
             return true;
         }
-    }
-
-    /**
-     * The pids of this JVM's parked shells (prepared ones included), from the marker in their command line: one per
-     * parked child, since with a PID namespace the shell's subshell, pid 1 of the namespace, carries the same marker
-     * and is left out.
-     */
-    private static List<Long> parkedShells() {
-        Map<Long, Long> parents = new HashMap<>();
-        ProcessHandle.current().descendants().forEach(p -> {
-            try {
-                List<String> argv = Kernel.cmdline(p.pid());
-                if (argv.size() > 3 && argv.get(3).startsWith("linx-parked-")) {
-                    parents.put(p.pid(), p.parent().map(ProcessHandle::pid).orElse(0L));
-                }
-            } catch (IOException e) {
-                // gone meanwhile
-            }
-        });
-        List<Long> pids = new ArrayList<>();
-        parents.forEach((pid, parent) -> {
-            if (!parents.containsKey(parent)) {
-                pids.add(pid);
-            }
-        });
-        return pids;
     }
 
     /** The workload's argv as the kernel shows it in its {@code cmdline}: {@code sh -c SCRIPT sh args...}. */
@@ -212,7 +185,7 @@ class PreparedLauncherTest {
     void aPreparedChildKilledWhileIdleIsSkippedAndTheNextStartWorks() throws Exception {
         UserNamespaceLauncher launcher = prepared(2);
         awaitReady(launcher, 2);
-        List<Long> idle = parkedShells();
+        List<Long> idle = ParkedShells.ofThisJvm();
         assertThat(idle).hasSize(2);
         for (long pid : idle) {
             new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
@@ -222,14 +195,14 @@ class PreparedLauncherTest {
         }
         assertThat(Kernel.output(launcher.start(List.of("id", "-u")))).isEqualTo("0\n");
         awaitReady(launcher, 2);
-        assertThat(parkedShells()).as("replaced").hasSize(2).doesNotContainAnyElementsOf(idle);
+        assertThat(ParkedShells.ofThisJvm()).as("replaced").hasSize(2).doesNotContainAnyElementsOf(idle);
     }
 
     @Test
     void aChildFoundDeadAtTheStartIsSkipped() throws Exception {
         UserNamespaceLauncher launcher = prepared(1);
         awaitReady(launcher, 1);
-        long pid = parkedShells().getFirst();
+        long pid = ParkedShells.ofThisJvm().getFirst();
         // Stopped, then killed: dead to the kernel (a zombie until reaped) whatever the pool has noticed yet.
         new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
         awaitDead(pid);
@@ -240,7 +213,7 @@ class PreparedLauncherTest {
     void closeKillsAndReapsEveryPreparedChildAndEndsItsThread() throws Exception {
         UserNamespaceLauncher launcher = prepared(3, Set.of(Namespace.PID));
         awaitReady(launcher, 3);
-        List<Long> idle = parkedShells();
+        List<Long> idle = ParkedShells.ofThisJvm();
         assertThat(idle).hasSize(3);
         launcher.close();
         assertThat(Leaks.children()).as("no child, no zombie").isEmpty();
@@ -269,12 +242,12 @@ class PreparedLauncherTest {
     void aMissingProgramIsReportedWithoutUsingAPreparedChild() throws Exception {
         UserNamespaceLauncher launcher = prepared(1);
         awaitReady(launcher, 1);
-        long waiting = parkedShells().getFirst();
+        long waiting = ParkedShells.ofThisJvm().getFirst();
         assertThatThrownBy(() -> launcher.start(List.of("linx-no-such-program")))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("linx-no-such-program");
         assertThatThrownBy(() -> launcher.start(List.of("sh", "a\0b"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> launcher.start(List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThat(parkedShells()).containsExactly(waiting);
+        assertThat(ParkedShells.ofThisJvm()).containsExactly(waiting);
         assertThat(results).isEmpty();
     }
 
@@ -310,11 +283,11 @@ class PreparedLauncherTest {
                 .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(IOException.class);
         UserNamespaceLauncher launcher = prepared(1);
         awaitReady(launcher, 1);
-        long waiting = parkedShells().getFirst();
+        long waiting = ParkedShells.ofThisJvm().getFirst();
         assertThatThrownBy(() -> launcher.start(argv)).as("prepared")
                 .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(IOException.class)
                 .hasMessageContaining("E2BIG");
-        assertThat(parkedShells()).as("the prepared child is kept").containsExactly(waiting);
+        assertThat(ParkedShells.ofThisJvm()).as("the prepared child is kept").containsExactly(waiting);
         assertThat(results).as("no child taken").isEmpty();
         assertThat(Kernel.output(launcher.start(List.of("id", "-u")))).isEqualTo("0\n");
         assertThat(results).containsExactly(PreparedResult.HIT);

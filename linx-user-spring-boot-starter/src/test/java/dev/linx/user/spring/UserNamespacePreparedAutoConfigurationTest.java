@@ -7,6 +7,7 @@ import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceLauncher.PreparedStatus;
 import dev.linx.user.UserNamespaces;
 import dev.linx.user.testsupport.LauncherWaits;
+import dev.linx.user.testsupport.ParkedShells;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +62,7 @@ class UserNamespacePreparedAutoConfigurationTest {
 
             assertThat(launcher.prepared()).isEmpty();
             Thread.sleep(200);
-            assertThat(ParkedChildren.parkedShells()).isEmpty();
+            assertThat(ParkedShells.ofThisJvm()).isEmpty();
         });
     }
 
@@ -77,7 +78,7 @@ class UserNamespacePreparedAutoConfigurationTest {
         this.runner.withPropertyValues("linx.user.prepared=2").run(context -> {
             Thread.sleep(300);   // what the pool needs to park its first child, several times over
 
-            assertThat(ParkedChildren.parkedShells()).isEmpty();
+            assertThat(ParkedShells.ofThisJvm()).isEmpty();
             assertThat(context.getBean(UserNamespaceLauncher.class).prepared()).contains(new PreparedStatus(2, 0));
         });
     }
@@ -90,7 +91,7 @@ class UserNamespacePreparedAutoConfigurationTest {
         try (ConfigurableApplicationContext context = application.run("--linx.user.prepared=2")) {
             assertThat(context.getBean(SlowRunnerApp.class).parkedWhileRunning).hasValue(0);
             LauncherWaits.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
-            assertThat(ParkedChildren.parkedShells()).hasSize(2);
+            assertThat(ParkedShells.ofThisJvm()).hasSize(2);
         }
     }
 
@@ -102,7 +103,7 @@ class UserNamespacePreparedAutoConfigurationTest {
             ParkedChildren.applicationReady(context);
 
             LauncherWaits.awaitReady(launcher, 2);
-            assertThat(ParkedChildren.parkedShells()).hasSize(2);
+            assertThat(ParkedShells.ofThisJvm()).hasSize(2);
         });
     }
 
@@ -112,7 +113,7 @@ class UserNamespacePreparedAutoConfigurationTest {
         this.runner.withPropertyValues("linx.user.prepared=2").run(context -> {
             ParkedChildren.applicationReady(context);
             LauncherWaits.awaitReady(context.getBean(UserNamespaceLauncher.class), 2);
-            parked.set(ParkedChildren.parkedShells());
+            parked.set(ParkedShells.ofThisJvm());
         });
 
         assertThat(parked.get()).hasSize(2);
@@ -126,7 +127,7 @@ class UserNamespacePreparedAutoConfigurationTest {
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
             ParkedChildren.applicationReady(context);
             LauncherWaits.awaitReady(launcher, 1);
-            long waiting = ParkedChildren.parkedShells().getFirst();
+            long waiting = ParkedShells.ofThisJvm().getFirst();
 
             Process workload = launcher.start(List.of("id", "-u"));
 
@@ -202,7 +203,7 @@ class UserNamespacePreparedAutoConfigurationTest {
 
                 assertThat(context.getBean(UserNamespaceLauncher.class).prepared())
                     .contains(new PreparedStatus(1, 0));
-                assertThat(ParkedChildren.parkedShells()).isEmpty();
+                assertThat(ParkedShells.ofThisJvm()).isEmpty();
             });
     }
 
@@ -241,7 +242,7 @@ class UserNamespacePreparedAutoConfigurationTest {
         @Override
         public void run(ApplicationArguments args) throws InterruptedException {
             Thread.sleep(300);
-            this.parkedWhileRunning.set(ParkedChildren.parkedShells().size());
+            this.parkedWhileRunning.set(ParkedShells.ofThisJvm().size());
         }
     }
 
