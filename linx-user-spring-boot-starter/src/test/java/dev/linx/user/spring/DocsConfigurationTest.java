@@ -17,16 +17,13 @@ import dev.linx.user.SubordinateIds;
 import dev.linx.user.UserNamespaceLauncher;
 import dev.linx.user.UserNamespaceOperations;
 import dev.linx.user.UserNamespaces;
+import dev.linx.user.spring.actuate.Http;
 import dev.linx.user.spring.actuate.UserNamespaceHealthIndicator;
 import dev.linx.user.spring.metrics.MeteredUserNamespaceOperations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +70,6 @@ class DocsConfigurationTest {
     private static final Path ERRORS = Path.of("..", "docs", "errors.md");
     private static final Path THIS_SOURCE = Path.of("src/test/java/dev/linx/user/spring/DocsConfigurationTest.java");
 
-    private static final HttpClient client = HttpClient.newHttpClient();
     private static final JsonMapper json = JsonMapper.builder().build();
 
     /** What each YAML block must do, keyed by a line only that block has. */
@@ -139,15 +135,16 @@ class DocsConfigurationTest {
         Map<String, BiConsumer<ConfigurableApplicationContext, Integer>> all = new LinkedHashMap<>();
         // getting-started.md, step 3: the endpoint and health are reachable, and the controller runs id as root.
         all.put("include: [health, userns]", (context, port) -> {
-            JsonNode report = getJson(port, "/actuator/userns");
+            Http http = new Http(port);
+            JsonNode report = http.getJson("/actuator/userns");
             assertThat(report.get("supported").asBoolean()).isTrue();
             assertThat(report.get("defaults").get("setgroups").asString()).isEqualTo("deny");
             assertThat(report.get("defaults").get("uidMap").get(0).get("outside").asLong())
                 .isEqualTo(MapSetup.rootless().uid().getFirst().outside());
-            JsonNode health = getJson(port, "/actuator/health/userns");
+            JsonNode health = http.getJson("/actuator/health/userns");
             assertThat(health.get("status").asString()).isEqualTo("UP");
             assertThat(health.get("details").get("exitCode").asInt()).isZero();
-            assertThat(get(port, "/id").body()).startsWith("uid=0(root) gid=0(root) groups=0(root)");
+            assertThat(http.get("/id").body()).startsWith("uid=0(root) gid=0(root) groups=0(root)");
         });
         // configuration.md: the default, spelled out for uid and gid 1000.
         all.put("uid-map: [\"0:1000:1\"]", (context, port) -> {
@@ -162,7 +159,7 @@ class DocsConfigurationTest {
                     List.of(IdMapping.of(0, 100_000, 65_536)), SetgroupsPolicy.SKIP));
             assertThat(launcher.namespaces()).isEqualTo(EnumSet.of(Namespace.USER, Namespace.MOUNT, Namespace.PID,
                     Namespace.UTS, Namespace.IPC));
-            if (isRoot()) {
+            if (TestPools.isRoot()) {
                 assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
             }
         });
@@ -176,13 +173,14 @@ class DocsConfigurationTest {
         });
         // configuration.md: prepared children, parked once the application is ready; a start then is a hit.
         all.put("prepared: 4", (context, port) -> {
+            Http http = new Http(port);
             UserNamespaceLauncher launcher = context.getBean(UserNamespaceLauncher.class);
             awaitPrepared(port, 4);
-            JsonNode prepared = getJson(port, "/actuator/userns").get("prepared");
+            JsonNode prepared = http.getJson("/actuator/userns").get("prepared");
             assertThat(prepared.get("target").asInt()).isEqualTo(4);
             assertThat(prepared.get("ready").asInt()).isEqualTo(4);
             assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
-            JsonNode hits = getJson(port, "/actuator/metrics/linx.user.prepared?tag=result:hit");
+            JsonNode hits = http.getJson("/actuator/metrics/linx.user.prepared?tag=result:hit");
             assertThat(hits.get("measurements").get(0).get("value").asDouble()).isEqualTo(1.0);
         });
         // configuration.md: isolation with an explicit pool; root inside each workload's own block.
@@ -193,35 +191,36 @@ class DocsConfigurationTest {
             assertThat(isolation.pool().uids()).isEqualTo(IdRange.parse("2000000:1048576"));
             assertThat(isolation.pool().gids()).isEqualTo(IdRange.parse("2000000:1048576"));
             assertThat(launcher.namespaces()).isEqualTo(EnumSet.of(Namespace.USER, Namespace.PID));
-            JsonNode report = getJson(port, "/actuator/userns");
+            JsonNode report = new Http(port).getJson("/actuator/userns");
             assertThat(report.has("defaults")).isFalse();
             assertThat(report.get("pool").get("blocks").asLong()).isEqualTo(16);
-            if (isRoot()) {
+            if (TestPools.isRoot()) {
                 assertThat(run(launcher, "id", "-u")).isEqualTo("0\n");
             }
         });
         // configuration.md: the endpoint and metrics exposed.
         all.put("include: [health, userns, metrics]", (context, port) -> {
-            assertThat(get(port, "/actuator/userns").statusCode()).isEqualTo(200);
-            assertThat(get(port, "/actuator/userns/" + ProcessHandle.current().pid()).statusCode()).isEqualTo(200);
-            assertThat(get(port, "/actuator/userns/0").statusCode()).isEqualTo(400);
-            assertThat(get(port, "/actuator/userns/abc").statusCode()).isEqualTo(400);
-            assertThat(get(port, "/actuator/userns/" + unusedPid()).statusCode()).isEqualTo(404);
-            JsonNode rejections = getJson(port,
+            Http http = new Http(port);
+            assertThat(http.get("/actuator/userns").statusCode()).isEqualTo(200);
+            assertThat(http.get("/actuator/userns/" + ProcessHandle.current().pid()).statusCode()).isEqualTo(200);
+            assertThat(http.get("/actuator/userns/0").statusCode()).isEqualTo(400);
+            assertThat(http.get("/actuator/userns/abc").statusCode()).isEqualTo(400);
+            assertThat(http.get("/actuator/userns/" + unusedPid()).statusCode()).isEqualTo(404);
+            JsonNode rejections = http.getJson(
                     "/actuator/metrics/linx.user.rejections?tag=operation:read_uid_map&tag=errno:enoent");
             assertThat(rejections.get("measurements").get(0).get("value").asDouble()).isEqualTo(1.0);
         });
         // configuration.md: health details shown, the userns contributor switched off.
         all.put("show-details: always\n  health:", (context, port) -> {
             assertThat(context.getBeansOfType(UserNamespaceHealthIndicator.class)).isEmpty();
-            assertThat(get(port, "/actuator/health/userns").statusCode()).isEqualTo(404);
+            assertThat(new Http(port).get("/actuator/health/userns").statusCode()).isEqualTo(404);
             assertThat(context.getBean(UserNamespaceLauncher.class)).isNotNull();
         });
         // configuration.md: metrics; every operations bean is measured.
         all.put("include: [health, metrics, prometheus]", (context, port) -> {
             assertThat(context.getBean(UserNamespaceOperations.class))
                 .isInstanceOf(MeteredUserNamespaceOperations.class);
-            assertThat(get(port, "/actuator/metrics").statusCode()).isEqualTo(200);
+            assertThat(new Http(port).get("/actuator/metrics").statusCode()).isEqualTo(200);
         });
         return all;
     }
@@ -251,36 +250,12 @@ class DocsConfigurationTest {
     /** Waits (up to 20 s) until the endpoint says {@code count} prepared children wait. */
     private static void awaitPrepared(int port, int count) {
         await(count + " prepared children ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-            .until(() -> getJson(port, "/actuator/userns").get("prepared").get("ready").asInt() >= count);
-    }
-
-    private static boolean isRoot() {
-        return MapSetup.rootless().uid().getFirst().outside() == 0;
+            .until(() -> new Http(port).getJson("/actuator/userns").get("prepared").get("ready").asInt() >= count);
     }
 
     private static long unusedPid() {
         long highest = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1);
         return highest + 100_000 < 4_194_304 ? highest + 100_000 : 4_194_303;
-    }
-
-    private static HttpResponse<String> get(int port, String path) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static JsonNode getJson(int port, String path) {
-        HttpResponse<String> response = get(port, path);
-        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
-        return json.readTree(response.body());
     }
 
     /** The property names a YAML block sets, without list indexes and what follows them. */

@@ -9,8 +9,14 @@ import java.net.http.HttpResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Plain HTTP against a running test server: raw paths go out exactly as written, nothing normalises them. */
-final class Http {
+/**
+ * Plain HTTP against a running test server: raw paths go out exactly as written, nothing normalises them.
+ *
+ * <pre>{@code
+ * JsonNode report = new Http(port).getJson("/actuator/userns");   // fails the test unless 200
+ * }</pre>
+ */
+public final class Http {
 
     private static final HttpClient client = HttpClient.newHttpClient();
 
@@ -18,26 +24,26 @@ final class Http {
 
     private final int port;
 
-    Http(int port) {
+    public Http(int port) {
         this.port = port;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
-    HttpResponse<String> get(String path, String authorization) {
+    public HttpResponse<String> get(String path, String authorization) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET().build());
     }
 
-    HttpResponse<String> post(String path) {
+    public HttpResponse<String> post(String path) {
         return send(HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{}"))
             .build());
     }
 
-    JsonNode getJson(String path) {
+    public JsonNode getJson(String path) {
         HttpResponse<String> response = get(path);
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
