@@ -2,6 +2,7 @@ package dev.linx.user.internal.ids;
 
 import dev.linx.user.IdRange;
 import dev.linx.user.internal.sys.ErrnoException;
+import dev.linx.user.internal.sys.LedgerCalls;
 import dev.linx.user.internal.sys.LibC;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.IOException;
@@ -103,7 +104,7 @@ public final class Ledger {
     private IdRange heldIn(Syscalls sys, int fd, IdRange block, long region) {
         long[] lock;
         try {
-            lock = sys.lockOn(fd, region + block.start(), block.count());
+            lock = LedgerCalls.lockOn(sys, fd, region + block.start(), block.count());
         } catch (ErrnoException e) {
             throw failure("read the locks of", e);
         }
@@ -114,8 +115,9 @@ public final class Ledger {
         try (Syscalls sys = Syscalls.open()) {
             int fd = sys.create(file.toString(), OPEN_FLAGS, FILE_MODE);
             try {
-                if (!sys.tryLockRange(fd, block.uids().start(), block.uids().count())
-                        || !sys.tryLockRange(fd, GID_REGION + block.gids().start(), block.gids().count())) {
+                if (!LedgerCalls.tryLockRange(sys, fd, block.uids().start(), block.uids().count())
+                        || !LedgerCalls.tryLockRange(sys, fd, GID_REGION + block.gids().start(),
+                                block.gids().count())) {
                     throw new UncheckedIOException(new IOException(
                             "the block " + block + " is locked although the ledger " + file + " said free"));
                 }
@@ -150,13 +152,13 @@ public final class Ledger {
         try (Syscalls sys = Syscalls.open()) {
             int fd = sys.create(file.toString(), OPEN_FLAGS, FILE_MODE);
             try {
-                sys.lockExclusive(fd);
+                LedgerCalls.lockExclusive(sys, fd);
                 byte[] before = sys.readAll(fd, History.MAX_BYTES);
                 History history = History.parse(before);
                 T result = action.apply(sys, fd, history);
                 byte[] after = history.render();
                 if (!java.util.Arrays.equals(before, after)) {
-                    sys.replaceContent(fd, after);
+                    LedgerCalls.replaceContent(sys, fd, after);
                 }
                 return result;
             } finally {

@@ -3,6 +3,7 @@ package dev.linx.user.internal.launch;
 import dev.linx.user.internal.procfs.PinnedDir;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.ProcessCalls;
 import dev.linx.user.internal.sys.Syscalls;
 import java.nio.charset.StandardCharsets;
 
@@ -40,13 +41,13 @@ final class MarkerPin {
                 if (pid != process.pid()) {
                     int pidfd;
                     try {
-                        pidfd = sys.pidfdOpen(pid);
+                        pidfd = ProcessCalls.pidfdOpen(sys, pid);
                     } catch (ErrnoException e) {
                         throw HelperExit.failure("could not open a pidfd of the parked child " + pid + " (errno "
                                 + e.errno() + ")");
                     }
                     try {
-                        sys.pidfdSendSignal(dirfd, 0);
+                        ProcessCalls.pidfdSendSignal(sys, dirfd, 0);
                     } catch (ErrnoException e) {
                         sys.close(pidfd);
                         throw e;

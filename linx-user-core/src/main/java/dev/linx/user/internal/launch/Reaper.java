@@ -1,5 +1,6 @@
 package dev.linx.user.internal.launch;
 
+import dev.linx.user.internal.sys.Epoll;
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.Syscalls;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,7 +52,7 @@ final class Reaper {
     private static Reaper start() throws ErrnoException {
         int epoll;
         try (Syscalls sys = Syscalls.open()) {
-            epoll = sys.epollCreate();
+            epoll = Epoll.create(sys);
         }
         Reaper reaper = new Reaper(epoll);
         try {
@@ -69,7 +70,7 @@ final class Reaper {
     void watch(SpawnedProcess process, int pidfd) throws ErrnoException {
         watched.put(pidfd, process);
         try (Syscalls sys = Syscalls.open()) {
-            sys.epollAdd(epoll, pidfd);
+            Epoll.add(sys, epoll, pidfd);
         } catch (ErrnoException | RuntimeException e) {
             watched.remove(pidfd, process);
             throw e;
@@ -85,7 +86,7 @@ final class Reaper {
     void forget(SpawnedProcess process, int pidfd, boolean inSet) {
         if (watched.remove(pidfd, process) && inSet) {
             try (Syscalls sys = Syscalls.open()) {
-                sys.epollDelete(epoll, pidfd);
+                Epoll.delete(sys, epoll, pidfd);
             } catch (ErrnoException e) {
                 // Not in the set: nothing to remove.
             }
@@ -98,7 +99,7 @@ final class Reaper {
      */
     void pause(int pidfd) {
         try (Syscalls sys = Syscalls.open()) {
-            sys.epollDelete(epoll, pidfd);
+            Epoll.delete(sys, epoll, pidfd);
         } catch (ErrnoException e) {
             // Not in the set: nothing to pause.
         }
@@ -107,7 +108,7 @@ final class Reaper {
     /** Listens again to a child's exit after {@link #pause}; an exit meanwhile is reported at once. */
     void resume(int pidfd) {
         try (Syscalls sys = Syscalls.open()) {
-            sys.epollAdd(epoll, pidfd);
+            Epoll.add(sys, epoll, pidfd);
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not watch pidfd " + pidfd + " again (errno " + e.errno() + ")");
         }
@@ -123,7 +124,7 @@ final class Reaper {
         while (true) {
             int n;
             try (Syscalls sys = Syscalls.open()) {
-                n = sys.epollWait(epoll, ready);
+                n = Epoll.await(sys, epoll, ready);
             } catch (ErrnoException | RuntimeException e) {
                 // epoll_wait fails only for a broken epoll descriptor; never spin on it.
                 throw new IllegalStateException("the child reaper stopped", e);

@@ -2,6 +2,7 @@ package dev.linx.user.internal.launch;
 
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.ProcessCalls;
 import dev.linx.user.internal.sys.Spawn;
 import dev.linx.user.internal.sys.Syscalls;
 import java.io.IOException;
@@ -106,7 +107,7 @@ final class SpawnedProcess extends Process {
             try {
                 // Its group too: the helper may already have started pid 1 of a PID namespace.
                 Termination.group(sys, child.pid(), child.pidfd(), LibC.SIGKILL);
-                while (sys.reap(child.pidfd()) < 0) {
+                while (ProcessCalls.reap(sys, child.pidfd()) < 0) {
                     sys.poll(child.pidfd(), LibC.POLLIN, (int) SLICE_MILLIS);
                 }
             } catch (ErrnoException e) {
@@ -148,7 +149,7 @@ final class SpawnedProcess extends Process {
                 return true;
             }
             try (Syscalls sys = Syscalls.open()) {
-                status = sys.reap(pidfd);
+                status = ProcessCalls.reap(sys, pidfd);
             } catch (ErrnoException e) {
                 // ECHILD: somebody else reaped it (a waitpid(-1) elsewhere in the process); its status is lost.
                 status = 0x80 + LibC.SIGKILL;

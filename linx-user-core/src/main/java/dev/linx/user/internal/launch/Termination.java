@@ -2,6 +2,7 @@ package dev.linx.user.internal.launch;
 
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.ProcessCalls;
 import dev.linx.user.internal.sys.Syscalls;
 import java.nio.charset.StandardCharsets;
 
@@ -42,13 +43,13 @@ final class Termination {
     static boolean group(Syscalls sys, long leader, int leaderPidfd, int signal) {
         boolean sent = false;
         try {
-            sys.killProcessGroup(leader, signal);
+            ProcessCalls.killProcessGroup(sys, leader, signal);
             sent = true;
         } catch (ErrnoException e) {
             // ESRCH: nobody is left in the group (the leader left it, or has exited).
         }
         try {
-            sys.pidfdSendSignal(leaderPidfd, signal);
+            ProcessCalls.pidfdSendSignal(sys, leaderPidfd, signal);
             sent = true;
         } catch (ErrnoException e) {
             // ESRCH: the leader has exited and waits to be reaped.
@@ -67,7 +68,7 @@ final class Termination {
     static boolean namespace(Syscalls sys, long init, int initPidfd, boolean forcibly) {
         int signal = forcibly || !handlesSigterm(sys, init, initPidfd) ? LibC.SIGKILL : LibC.SIGTERM;
         try {
-            sys.pidfdSendSignal(initPidfd, signal);
+            ProcessCalls.pidfdSendSignal(sys, initPidfd, signal);
             return true;
         } catch (ErrnoException e) {
             return false;
@@ -88,7 +89,7 @@ final class Termination {
             } finally {
                 sys.close(fd);
             }
-            sys.pidfdSendSignal(pidfd, 0);
+            ProcessCalls.pidfdSendSignal(sys, pidfd, 0);
             int at = status.indexOf("\nSigCgt:");
             if (at < 0) {
                 return false;

@@ -2,6 +2,7 @@ package dev.linx.user.internal.procfs;
 
 import dev.linx.user.internal.sys.ErrnoException;
 import dev.linx.user.internal.sys.LibC;
+import dev.linx.user.internal.sys.ProcessCalls;
 import dev.linx.user.internal.sys.Syscalls;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,7 +79,7 @@ public final class PinnedDir implements AutoCloseable {
             return false;
         }
         try (Syscalls sys = Syscalls.open()) {
-            sys.pidfdSendSignal(dirfd, LibC.SIGKILL);
+            ProcessCalls.pidfdSendSignal(sys, dirfd, LibC.SIGKILL);
             return true;
         } catch (ErrnoException e) {
             return false;

@@ -83,14 +83,14 @@ public final class Spawn {
                 long pid = spawn(arena, command, environment, directory, in[0], out[1], err[1]);
                 int pidfd;
                 try {
-                    pidfd = sys.pidfdOpen(pid);
+                    pidfd = ProcessCalls.pidfdOpen(sys, pid);
                 } catch (ErrnoException e) {
                     // EMFILE/ENFILE: no descriptor left. Without a pidfd nothing would ever reap the child: kill and
                     // reap it by pid, which cannot name another process while the child is unreaped.
                     IOException failure = new IOException("pidfd_open of child " + pid + " failed with errno "
                             + e.errno());
                     try {
-                        sys.killAndReapChild(pid);
+                        ProcessCalls.killAndReapChild(sys, pid);
                     } catch (ErrnoException reapFailure) {
                         failure.addSuppressed(reapFailure);
                     }

@@ -22,8 +22,13 @@ import java.nio.charset.StandardCharsets;
  * otherwise keep a block per short-lived thread), comes from a confined arena freed on close, as before. Memory from a
  * session is not zeroed.
  *
- * <p>The calls a wait repeats in one session ({@link #poll}, {@link #reap}) reuse one buffer of the session's, taken at
- * their first use: a session held across a wait of any length stays at the size its first round gave it.
+ * <p>The calls a wait repeats in one session ({@link #poll}, {@link ProcessCalls#reap}) reuse one buffer of the
+ * session's, taken at their first use: a session held across a wait of any length stays at the size its first round
+ * gave it.
+ *
+ * <p>This class makes the file and descriptor calls; the calls of one concern live beside it and take the session:
+ * {@link ProcessCalls} (pidfds, signals, reaping), {@link Epoll} (the reaper's wait) and {@link LedgerCalls} (the id
+ * ledger's locks and writes).
  */
 public final class Syscalls implements AutoCloseable {
 
@@ -46,7 +51,7 @@ public final class Syscalls implements AutoCloseable {
     private long allocated;
     /** The {@code struct pollfd} of {@link #poll}, once it was called. */
     private MemorySegment pollfd;
-    /** The {@code siginfo_t} of {@link #reap} and {@link #killAndReapChild}, once one of them was called. */
+    /** The {@code siginfo_t} of {@link ProcessCalls}' waits, once one of them was called. */
     private MemorySegment siginfo;
 
     private Syscalls() {
@@ -122,103 +127,6 @@ public final class Syscalls implements AutoCloseable {
             throw failure("open");
         }
         return fd;
-    }
-
-    /** {@code flock(fd, LOCK_EX)}, waiting for the lock; retried after a signal. */
-    public void lockExclusive(int fd) throws ErrnoException {
-        while (true) {
-            int result;
-            try {
-                result = (int) LibC.Ledger.FLOCK.invokeExact(capture, fd, LibC.Ledger.LOCK_EX);
-            } catch (Throwable t) {
-                throw linkageFailure("flock", t);
-            }
-            if (result == 0) {
-                return;
-            }
-            if (errno() != LibC.EINTR) {
-                throw failure("flock");
-            }
-        }
-    }
-
-    /**
-     * An open-file-description write lock on the bytes {@code start .. start+length-1} ({@code F_OFD_SETLK}): held
-     * until the description's last descriptor is closed, or its process dies.
-     *
-     * @return false when another open file description holds a lock on some of those bytes
-     */
-    public boolean tryLockRange(int fd, long start, long length) throws ErrnoException {
-        MemorySegment lock = flock(LibC.Ledger.F_WRLCK, start, length);
-        if (fcntl(fd, LibC.Ledger.F_OFD_SETLK, lock) == 0) {
-            return true;
-        }
-        int errno = errno();
-        if (errno == LibC.EAGAIN || errno == LibC.Ledger.EACCES) {
-            return false;
-        }
-        throw new ErrnoException("fcntl", errno);
-    }
-
-    /**
-     * The first lock another open file description holds on the bytes {@code start .. start+length-1}
-     * ({@code F_OFD_GETLK}).
-     *
-     * @return {@code {start, length}} of that lock, or {@code null} when there is none
-     */
-    public long[] lockOn(int fd, long start, long length) throws ErrnoException {
-        MemorySegment lock = flock(LibC.Ledger.F_WRLCK, start, length);
-        if (fcntl(fd, LibC.Ledger.F_OFD_GETLK, lock) < 0) {
-            throw failure("fcntl");
-        }
-        if (lock.get(ValueLayout.JAVA_SHORT, 0) == LibC.Ledger.F_UNLCK) {
-            return null;
-        }
-        return new long[] {lock.get(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_START),
-                lock.get(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_LEN)};
-    }
-
-    private MemorySegment flock(short type, long start, long length) {
-        MemorySegment lock = allocate(LibC.Ledger.FLOCK_SIZE, 8);
-        lock.fill((byte) 0);
-        lock.set(ValueLayout.JAVA_SHORT, 0, type);
-        lock.set(ValueLayout.JAVA_SHORT, 2, LibC.Ledger.SEEK_SET);
-        lock.set(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_START, start);
-        lock.set(ValueLayout.JAVA_LONG, LibC.Ledger.FLOCK_LEN, length);
-        return lock;
-    }
-
-    private int fcntl(int fd, int command, MemorySegment lock) {
-        try {
-            return (int) LibC.Ledger.FCNTL.invokeExact(capture, fd, command, lock);
-        } catch (Throwable t) {
-            throw linkageFailure("fcntl", t);
-        }
-    }
-
-    /**
-     * Replaces the whole content of a regular file: one {@code pwrite} at offset 0, then {@code ftruncate} to its
-     * length. Not truncated to 0 first: ext4 flushes a file truncated to 0 when it is closed, which costs
-     * milliseconds.
-     */
-    public void replaceContent(int fd, byte[] data) throws ErrnoException {
-        MemorySegment bytes = copyOf(data);
-        try {
-            long written = (long) LibC.Ledger.PWRITE.invokeExact(capture, fd, bytes, (long) data.length, 0L);
-            if (written < 0) {
-                throw failure("pwrite");
-            }
-            if ((int) LibC.Ledger.FTRUNCATE.invokeExact(capture, fd, (long) data.length) < 0) {
-                throw failure("ftruncate");
-            }
-            if (written != data.length) {
-                throw new ErrnoException("pwrite", 28);   // a short write to a regular file: ENOSPC
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("pwrite", t);
-        }
     }
 
     /** {@code openat(2)} of a name relative to a directory descriptor, without {@code O_CREAT}. */
@@ -368,171 +276,6 @@ public final class Syscalls implements AutoCloseable {
         }
     }
 
-    /** {@code pidfd_open(2)}: a descriptor that names this process and no other, whatever happens to its pid. */
-    public int pidfdOpen(long pid) throws ErrnoException {
-        long fd;
-        try {
-            fd = (long) LibC.Launch.PIDFD_OPEN.invokeExact(capture, LibC.SYS_PIDFD_OPEN, (int) pid, 0);
-        } catch (Throwable t) {
-            throw linkageFailure("pidfd_open", t);
-        }
-        if (fd < 0) {
-            throw failure("pidfd_open");
-        }
-        return (int) fd;
-    }
-
-    /**
-     * Reaps an exited child through its pidfd ({@code waitid(P_PIDFD, WEXITED | WNOHANG)}).
-     *
-     * @return the exit status as {@link Process#exitValue()} reports it (128 + the signal for a killed child), or
-     *         {@code -1} when the child has not exited yet
-     */
-    public int reap(int pidfd) throws ErrnoException {
-        MemorySegment info = siginfo().fill((byte) 0);
-        int result;
-        try {
-            result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PIDFD, pidfd, info,
-                    LibC.WEXITED | LibC.WNOHANG);
-        } catch (Throwable t) {
-            throw linkageFailure("waitid", t);
-        }
-        if (result < 0) {
-            throw failure("waitid");
-        }
-        if (info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_PID) == 0) {
-            return -1;
-        }
-        int status = info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_STATUS);
-        return info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_CODE) == LibC.CLD_EXITED ? status : 0x80 + status;
-    }
-
-    /**
-     * Kills a child of this process by pid and waits for it ({@code kill(SIGKILL)}, then a blocking
-     * {@code waitid(P_PID, WEXITED)}, {@code EINTR} retried): for a child no pidfd could be opened for. A child not yet
-     * reaped keeps its pid, so the pid names it and no other process until this call reaps it. A child that leads its
-     * own process group (as {@link Spawn} starts them) is killed with its group, what it may have started already.
-     */
-    public void killAndReapChild(long pid) throws ErrnoException {
-        try {
-            killProcessGroup(pid, LibC.SIGKILL);
-        } catch (ErrnoException e) {
-            // ESRCH: the child leads no group (or has exited); it is killed by pid below.
-        }
-        int result;
-        try {
-            result = (int) LibC.Launch.KILL.invokeExact(capture, (int) pid, LibC.SIGKILL);
-        } catch (Throwable t) {
-            throw linkageFailure("kill", t);
-        }
-        if (result < 0) {
-            throw failure("kill");
-        }
-        MemorySegment info = siginfo();
-        do {
-            try {
-                result = (int) LibC.Launch.WAITID.invokeExact(capture, LibC.P_PID, (int) pid, info, LibC.WEXITED);
-            } catch (Throwable t) {
-                throw linkageFailure("waitid", t);
-            }
-        } while (result < 0 && errno() == LibC.EINTR);
-        if (result < 0) {
-            throw failure("waitid");
-        }
-    }
-
-    /**
-     * {@code kill(-pgid, signal)}: signals every process of a process group. Only for the group of a child of this
-     * process that leads it and is not reaped yet: its pid is the group's id and can name no other group until then.
-     */
-    public void killProcessGroup(long pgid, int signal) throws ErrnoException {
-        int result;
-        try {
-            result = (int) LibC.Launch.KILL.invokeExact(capture, (int) -pgid, signal);
-        } catch (Throwable t) {
-            throw linkageFailure("kill", t);
-        }
-        if (result < 0) {
-            throw failure("kill");
-        }
-    }
-
-    private MemorySegment siginfo() {
-        if (siginfo == null) {
-            siginfo = allocate(LibC.SIGINFO_SIZE, 8);
-        }
-        return siginfo;
-    }
-
-    /** {@code epoll_create1(EPOLL_CLOEXEC)}. */
-    public int epollCreate() throws ErrnoException {
-        int fd;
-        try {
-            fd = (int) LibC.Launch.EPOLL_CREATE1.invokeExact(capture, LibC.O_CLOEXEC);
-        } catch (Throwable t) {
-            throw linkageFailure("epoll_create1", t);
-        }
-        if (fd < 0) {
-            throw failure("epoll_create1");
-        }
-        return fd;
-    }
-
-    /** Adds {@code fd} to an epoll set for {@code EPOLLIN}, with the descriptor itself as the event's data. */
-    public void epollAdd(int epfd, int fd) throws ErrnoException {
-        MemorySegment event = allocate(16, 8).fill((byte) 0);
-        event.set(ValueLayout.JAVA_INT, 0, LibC.EPOLLIN);
-        event.set(ValueLayout.JAVA_INT_UNALIGNED, LibC.EPOLL_EVENT_DATA, fd);
-        int result;
-        try {
-            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_ADD, fd, event);
-        } catch (Throwable t) {
-            throw linkageFailure("epoll_ctl", t);
-        }
-        if (result < 0) {
-            throw failure("epoll_ctl");
-        }
-    }
-
-    /** Removes {@code fd} from an epoll set. */
-    public void epollDelete(int epfd, int fd) throws ErrnoException {
-        int result;
-        try {
-            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(capture, epfd, LibC.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw linkageFailure("epoll_ctl", t);
-        }
-        if (result < 0) {
-            throw failure("epoll_ctl");
-        }
-    }
-
-    /**
-     * Waits for events of an epoll set without a time limit.
-     *
-     * @param ready receives the data (the descriptor) of each ready entry
-     * @return how many entries of {@code ready} were filled; {@code 0} on {@code EINTR}
-     */
-    public int epollWait(int epfd, int[] ready) throws ErrnoException {
-        MemorySegment events = allocate(LibC.EPOLL_EVENT_SIZE * ready.length, 8);
-        int n;
-        try {
-            n = (int) LibC.Launch.EPOLL_WAIT.invokeExact(capture, epfd, events, ready.length, -1);
-        } catch (Throwable t) {
-            throw linkageFailure("epoll_wait", t);
-        }
-        if (n < 0) {
-            if (errno() == LibC.EINTR) {
-                return 0;
-            }
-            throw failure("epoll_wait");
-        }
-        for (int i = 0; i < n; i++) {
-            ready[i] = events.get(ValueLayout.JAVA_INT_UNALIGNED, i * LibC.EPOLL_EVENT_SIZE + LibC.EPOLL_EVENT_DATA);
-        }
-        return n;
-    }
-
     /** {@code close(2)}; never retried, since Linux releases the descriptor even when close reports an error. */
     public void close(int fd) {
         try {
@@ -564,20 +307,6 @@ public final class Syscalls implements AutoCloseable {
         long low = Integer.toUnsignedLong(data.get(ValueLayout.JAVA_INT, 0));
         long high = Integer.toUnsignedLong(data.get(ValueLayout.JAVA_INT, LibC.CAP_DATA_SIZE));
         return low | (high << 32);
-    }
-
-    /** {@code pidfd_send_signal(2)} through a pidfd or an open {@code /proc/<pid>} directory. */
-    public void pidfdSendSignal(int pidfd, int signal) throws ErrnoException {
-        long result;
-        try {
-            result = (long) LibC.PIDFD_SEND_SIGNAL.invokeExact(capture, LibC.pidfdSendSignalNumber(), pidfd, signal,
-                    MemorySegment.NULL, 0);
-        } catch (Throwable t) {
-            throw linkageFailure("pidfd_send_signal", t);
-        }
-        if (result < 0) {
-            throw failure("pidfd_send_signal");
-        }
     }
 
     /**
@@ -618,15 +347,30 @@ public final class Syscalls implements AutoCloseable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private int errno() {
+    /** The segment each call's {@code errno} is captured into. */
+    MemorySegment capture() {
+        return capture;
+    }
+
+    /** The {@code siginfo_t} the waits of this session share, taken at the first. */
+    MemorySegment siginfo() {
+        if (siginfo == null) {
+            siginfo = allocate(LibC.SIGINFO_SIZE, 8);
+        }
+        return siginfo;
+    }
+
+    /** The {@code errno} the last call of this session captured. */
+    int errno() {
         return (int) LibC.ERRNO.get(capture, 0L);
     }
 
-    private ErrnoException failure(String call) {
+    /** The last call's failure, with the {@code errno} it captured. */
+    ErrnoException failure(String call) {
         return new ErrnoException(call, errno());
     }
 
-    private static IllegalStateException linkageFailure(String call, Throwable t) {
+    static IllegalStateException linkageFailure(String call, Throwable t) {
         return new IllegalStateException("native call " + call + " could not be made", t);
     }
 
