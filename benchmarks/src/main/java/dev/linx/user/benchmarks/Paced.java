@@ -8,6 +8,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <p>Before measuring, each Java side runs {@code WARMUP} starts back to back (for a prepared launcher, hits and
- * misses mixed), so that its path is compiled as in a service that has started many sandboxes. Prints one
+ * misses mixed), so that its path is compiled as in a service that has started many sandboxes; then it waits until
+ * the JIT compilers have been idle for {@value #SETTLED_MILLIS} ms, so that the first pair does not share the two
+ * CPUs with compilations the warm-up queued (a service's compilers are idle by its steady state). Prints one
  * {@code key=value} line per pair, plus the prepared launchers' hit counts.
  *
  * <p>Usage: {@code Paced BASELINE_BINARY SLICES WARMUP}
@@ -47,6 +51,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Paced {
 
     static final long PERIOD_MILLIS = 20;
+    static final long SETTLED_MILLIS = 1000;
+    private static final long SETTLE_LIMIT_MILLIS = 30_000;
     private static final int SLICE = 20;
     private static final List<String> TRUE = List.of("true");
     private static final String ALL = "pid,mount,uts,ipc,net";
@@ -94,6 +100,7 @@ public final class Paced {
                     once(start);
                 }
             }
+            settle();
             hits.reset();
             misses.reset();
             harness.pair("prepared", viaPrepared, "native 0", slices);
@@ -107,6 +114,25 @@ public final class Paced {
             c.getOutputStream().close();
             c.waitFor();
         }
+    }
+
+    /**
+     * Waits until the JIT compilers' total time has not grown for {@value #SETTLED_MILLIS} ms, or at most
+     * {@value #SETTLE_LIMIT_MILLIS} ms; prints how long it waited.
+     */
+    private static void settle() throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        long seen = jit.getTotalCompilationTime();
+        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(SETTLE_LIMIT_MILLIS)) {
+            Thread.sleep(SETTLED_MILLIS);
+            long now = jit.getTotalCompilationTime();
+            if (now == seen) {
+                break;
+            }
+            seen = now;
+        }
+        System.out.printf("name=settle waited_ms=%d%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     /** Java and C slices in turn; prints both sides' p50 and p99 in microseconds. */
