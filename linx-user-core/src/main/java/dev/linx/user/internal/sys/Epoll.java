@@ -39,23 +39,20 @@ public final class Epoll {
         MemorySegment event = sys.allocate(16, 8).fill((byte) 0);
         event.set(ValueLayout.JAVA_INT, 0, LibC.EPOLLIN);
         event.set(ValueLayout.JAVA_INT_UNALIGNED, LibC.EPOLL_EVENT_DATA, fd);
-        int result;
-        try {
-            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(sys.capture(), epfd, LibC.EPOLL_CTL_ADD, fd, event);
-        } catch (Throwable t) {
-            throw Syscalls.linkageFailure("epoll_ctl", t);
-        }
-        if (result < 0) {
-            throw sys.failure("epoll_ctl");
-        }
+        control(sys, epfd, LibC.EPOLL_CTL_ADD, fd, event);
     }
 
     /** Removes {@code fd} from an epoll set. */
     public static void delete(Syscalls sys, int epfd, int fd) throws ErrnoException {
+        control(sys, epfd, LibC.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+    }
+
+    /** {@code epoll_ctl(2)}. */
+    private static void control(Syscalls sys, int epfd, int operation, int fd, MemorySegment event)
+            throws ErrnoException {
         int result;
         try {
-            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(sys.capture(), epfd, LibC.EPOLL_CTL_DEL, fd,
-                    MemorySegment.NULL);
+            result = (int) LibC.Launch.EPOLL_CTL.invokeExact(sys.capture(), epfd, operation, fd, event);
         } catch (Throwable t) {
             throw Syscalls.linkageFailure("epoll_ctl", t);
         }

@@ -71,16 +71,9 @@ public final class ProcessCalls {
         } catch (ErrnoException e) {
             // ESRCH: the child leads no group (or has exited); it is killed by pid below.
         }
-        int result;
-        try {
-            result = (int) LibC.Launch.KILL.invokeExact(sys.capture(), (int) pid, LibC.SIGKILL);
-        } catch (Throwable t) {
-            throw Syscalls.linkageFailure("kill", t);
-        }
-        if (result < 0) {
-            throw sys.failure("kill");
-        }
+        kill(sys, (int) pid, LibC.SIGKILL);
         MemorySegment info = sys.siginfo();
+        int result;
         do {
             try {
                 result = (int) LibC.Launch.WAITID.invokeExact(sys.capture(), LibC.P_PID, (int) pid, info, LibC.WEXITED);
@@ -98,9 +91,14 @@ public final class ProcessCalls {
      * process that leads it and is not reaped yet: its pid is the group's id and can name no other group until then.
      */
     public static void killProcessGroup(Syscalls sys, long pgid, int signal) throws ErrnoException {
+        kill(sys, (int) -pgid, signal);
+    }
+
+    /** {@code kill(2)}: a pid, or a process group as its negated id. */
+    private static void kill(Syscalls sys, int target, int signal) throws ErrnoException {
         int result;
         try {
-            result = (int) LibC.Launch.KILL.invokeExact(sys.capture(), (int) -pgid, signal);
+            result = (int) LibC.Launch.KILL.invokeExact(sys.capture(), target, signal);
         } catch (Throwable t) {
             throw Syscalls.linkageFailure("kill", t);
         }
