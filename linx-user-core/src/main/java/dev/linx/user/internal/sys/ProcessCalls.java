@@ -42,14 +42,7 @@ public final class ProcessCalls {
      */
     public static int reap(Syscalls sys, int pidfd) throws ErrnoException {
         MemorySegment info = sys.siginfo().fill((byte) 0);
-        int result;
-        try {
-            result = (int) LibC.Launch.WAITID.invokeExact(sys.capture(), LibC.P_PIDFD, pidfd, info,
-                    LibC.WEXITED | LibC.WNOHANG);
-        } catch (Throwable t) {
-            throw Syscalls.linkageFailure("waitid", t);
-        }
-        if (result < 0) {
+        if (waitid(sys, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG) < 0) {
             throw sys.failure("waitid");
         }
         if (info.get(ValueLayout.JAVA_INT, LibC.SIGINFO_PID) == 0) {
@@ -75,14 +68,19 @@ public final class ProcessCalls {
         MemorySegment info = sys.siginfo();
         int result;
         do {
-            try {
-                result = (int) LibC.Launch.WAITID.invokeExact(sys.capture(), LibC.P_PID, (int) pid, info, LibC.WEXITED);
-            } catch (Throwable t) {
-                throw Syscalls.linkageFailure("waitid", t);
-            }
+            result = waitid(sys, LibC.P_PID, (int) pid, info, LibC.WEXITED);
         } while (result < 0 && sys.errno() == LibC.EINTR);
         if (result < 0) {
             throw sys.failure("waitid");
+        }
+    }
+
+    /** {@code waitid(2)}, its result as the kernel gave it: the callers handle a failure each its own way. */
+    private static int waitid(Syscalls sys, int idtype, int id, MemorySegment info, int options) {
+        try {
+            return (int) LibC.Launch.WAITID.invokeExact(sys.capture(), idtype, id, info, options);
+        } catch (Throwable t) {
+            throw Syscalls.linkageFailure("waitid", t);
         }
     }
 
